@@ -1,0 +1,1 @@
+"""Dossiers (D1-D11): submission, intake, processing, results, lookup."""

@@ -1,0 +1,69 @@
+"""Read-side queries for accounts: what a signed-in person's home page shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from portal.audit.models import AuditEntry
+
+from . import permissions
+from .models import Membership, User
+from .roles import STAFF_ROLES, Perm, Role
+
+
+@dataclass
+class Link:
+    title: str
+    url: str
+    description: str = ""
+
+
+@dataclass
+class Dashboard:
+    kind: str  # "citizen" | "officer" | "admin"
+    template: str
+    title: str
+    roles: list[str]
+    memberships: list[Membership] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    recent_activity: list[AuditEntry] = field(default_factory=list)
+
+
+def dashboard_for(user: User) -> Dashboard:
+    roles = permissions.roles_of(user)
+    memberships = list(
+        user.memberships.current()
+        .select_related("agency", "agency__level")
+        .order_by("agency__name")
+    )
+    role_labels = [str(Role(r).label) for r in sorted(roles)]
+    links: list[Link] = []
+    if user.is_superuser or roles & STAFF_ROLES:
+        links.append(Link(str(_("Administration")), "/admin/",
+                          str(_("Users, agencies, calendar and configuration."))))
+    if permissions.has_perm(user, Perm.VIEW_AUDIT):
+        links.append(Link(str(_("Audit log")), "/nhat-ky/",
+                          str(_("Who did what, when and from where."))))
+    if roles - {Role.CITIZEN}:
+        links.append(Link(str(_("Deadline calculator")), "/lich-lam-viec/tinh-han/",
+                          str(_("Due instants by the legal working-time calendar."))))
+    links.append(Link(str(_("Change password")), "/tai-khoan/mat-khau/"))
+
+    if user.is_superuser or roles & STAFF_ROLES:
+        kind, title = "admin", _("Administration home")
+    elif roles - {Role.CITIZEN}:
+        kind, title = "officer", _("Officer workspace")
+    else:
+        kind, title = "citizen", _("My public services")
+    recent = list(AuditEntry.objects.filter(actor=user)[:10]) if kind != "citizen" else []
+    return Dashboard(
+        kind=kind,
+        template=f"accounts/home_{kind}.html",
+        title=str(title),
+        roles=role_labels,
+        memberships=memberships,
+        links=links,
+        recent_activity=recent,
+    )

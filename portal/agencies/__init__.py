@@ -1,0 +1,1 @@
+"""Agencies and the province configuration (A1-A3)."""

@@ -1,0 +1,11 @@
+"""The append-only audit log (O4, H2)."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "portal.audit"
+    label = "audit"
+    verbose_name = _("Audit log")

@@ -1,0 +1,1 @@
+"""Operations (U6, O1-O3): demo data, the embedded runner, health tasks."""

@@ -1,0 +1,11 @@
+"""Operations (U6, O1-O3): demo data, the embedded runner, health tasks."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "portal.ops"
+    label = "ops"
+    verbose_name = _("Operations")

@@ -1,0 +1,1 @@
+"""Reports (R1-R3): statistics, public dashboard, processing discipline."""
