@@ -158,7 +158,7 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
     @admin.action(description=_("Lock the selected accounts"))
     def lock_accounts(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         count = 0
-        for user in queryset.exclude(pk=request.user.pk):
+        for user in queryset.exclude(pk=getattr(request.user, "pk", 0) or 0):
             if self._allowed(request, user):
                 services.lock_user(user, by=request.user, request=request, reason="admin action")
                 count += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -22,7 +22,10 @@ class AccessRevocationMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated:
+        if not user.is_authenticated and SESSION_KEY in request.session:
+            # The account behind this session was locked or lost its last role: end it.
+            request.session.flush()
+        elif user.is_authenticated:
             stamp = request.session.get(SESSION_STAMP_KEY)
             if stamp is not None and stamp != user.security_stamp:  # type: ignore[union-attr]
                 logout(request)

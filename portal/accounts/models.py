@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -59,8 +59,6 @@ class User(AbstractUser):
         editable=False,
         help_text=_("Raised when access is revoked; sessions with an older stamp end at once."),
     )
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("user")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -20,7 +21,7 @@ from .roles import STAFF_ROLES
 SESSION_STAMP_KEY = "dvc_security_stamp"
 
 
-def revoke_sessions(user: User, *, by: User | None = None, request: HttpRequest | None = None,
+def revoke_sessions(user: User, *, by: Any = None, request: HttpRequest | None = None,
                     reason: str = "") -> None:
     """End every open session of ``user`` at its next request (the stamp changes)."""
     User.objects.filter(pk=user.pk).update(security_stamp=F("security_stamp") + 1)
@@ -30,7 +31,7 @@ def revoke_sessions(user: User, *, by: User | None = None, request: HttpRequest 
 
 
 @transaction.atomic
-def lock_user(user: User, *, by: User | None = None, request: HttpRequest | None = None,
+def lock_user(user: User, *, by: Any = None, request: HttpRequest | None = None,
               reason: str = "") -> None:
     """Lock an account: it cannot sign in and its open sessions end at once (TH Art. 5)."""
     User.objects.filter(pk=user.pk).update(is_active=False)
@@ -39,7 +40,7 @@ def lock_user(user: User, *, by: User | None = None, request: HttpRequest | None
 
 
 @transaction.atomic
-def move_officer(user: User, *, to_agency: Agency, role: str, by: User | None = None,
+def move_officer(user: User, *, to_agency: Agency, role: str, by: Any = None,
                  request: HttpRequest | None = None, unit: str = "") -> Membership:
     """Move an officer: every current membership ends now, the new one starts now, and open
     sessions end so that nothing of the old agency stays reachable (TN 17.10.đ)."""
@@ -68,7 +69,7 @@ def sync_staff_flag(user: User) -> None:
         user.is_staff = staff
 
 
-def password_expired(user: User, now: timezone.datetime | None = None) -> bool:
+def password_expired(user: User, now: datetime | None = None) -> bool:
     """Officers' passwords expire after ``OFFICER_PASSWORD_MAX_AGE_DAYS`` (TH 18.6.b)."""
     days = settings.OFFICER_PASSWORD_MAX_AGE_DAYS
     if not days or not user.is_officer or not user.has_usable_password():

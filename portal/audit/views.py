@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.views.generic import ListView
@@ -24,7 +24,7 @@ class AuditLogView(LoginRequiredMixin, ListView):
     paginate_by = 50
     context_object_name = "entries"
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated and not has_perm(request.user, Perm.VIEW_AUDIT):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)

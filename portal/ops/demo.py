@@ -17,7 +17,7 @@ from portal.accounts.roles import Role
 from portal.accounts.services import sync_staff_flag
 from portal.agencies.models import Agency, AgencyLevel, Province
 
-DEMO_PASSWORD = "DemoPortal@2026"
+DEMO_PASSWORD = "DemoPortal@2026"  # noqa: S105 - published on purpose, demo only
 
 
 @dataclass(frozen=True)

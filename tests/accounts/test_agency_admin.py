@@ -22,7 +22,7 @@ def setup():
 
 
 def test_changelist_shows_only_own_agency(client, setup):
-    _mine, _theirs, admin_user, my_clerk, their_clerk = setup
+    _mine, _theirs, admin_user, _my_clerk, _their_clerk = setup
     client.force_login(admin_user)
     page = client.get(CHANGELIST).content.decode()
     assert "my_clerk" in page
@@ -50,7 +50,7 @@ def test_locking_own_officer_through_admin_action_is_audited(client, setup):
 
 
 def test_agency_admin_cannot_grant_roles_in_another_agency(client, setup):
-    mine, theirs, admin_user, my_clerk, _their_clerk = setup
+    _mine, _theirs, admin_user, my_clerk, _their_clerk = setup
     client.force_login(admin_user)
     page = client.get(f"{CHANGELIST}{my_clerk.pk}/change/").content.decode()
     assert "Sở Tư pháp" in page

@@ -134,3 +134,9 @@ def test_dashboard_requires_sign_in(client):
     response = client.get(reverse("accounts:dashboard"))
     assert response.status_code == 302
     assert response.url.startswith(LOGIN)
+
+
+def test_citizen_signs_in_with_personal_id_number(client):
+    UserFactory(username="an", personal_id="038090001234")
+    assert sign_in(client, "038090001234").status_code == 302
+    assert client.get(reverse("accounts:dashboard")).status_code == 200

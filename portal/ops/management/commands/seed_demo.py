@@ -19,13 +19,13 @@ class Command(BaseCommand):
         parser.add_argument("--reset-passwords", action="store_true",
                             help="Set every demo account's password back to the demo password.")
         parser.add_argument("--allow-production", action="store_true",
-                            help="Allow seeding when DEBUG is off (never on a live system).")
+                            help="Allow seeding under production settings (never live).")
         parser.add_argument("--quiet-accounts", action="store_true",
                             help="Do not print the account table.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG and not options["allow_production"]:
-            raise CommandError("Refusing to load demo accounts with DEBUG off; "
+        if not settings.DEMO_DATA_ALLOWED and not options["allow_production"]:
+            raise CommandError("Refusing to load demo accounts on a production system; "
                                "pass --allow-production if this really is a demo system.")
         translation.activate(settings.LANGUAGE_CODE)
         accounts = demo.seed(reset_passwords=options["reset_passwords"])

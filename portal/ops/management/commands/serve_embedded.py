@@ -28,7 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         worker = None
         if not options["no_worker"]:
-            worker = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+            worker = subprocess.Popen(
                 [sys.executable, "-m", "celery", "-A", "portal", "worker", "--beat",
                  "--pool=solo", "--without-gossip", "--without-mingle", "--loglevel=INFO"],
                 env={**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get(
