@@ -18,6 +18,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("tai-khoan/", include("portal.accounts.urls")),
     path("nhat-ky/", include("portal.audit.urls")),
+    path("lich-lam-viec/", include("portal.calendar.urls")),
     path("oidc/", include("portal.accounts.oidc_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

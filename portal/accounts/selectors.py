@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.audit.models import AuditEntry
@@ -41,15 +42,14 @@ def dashboard_for(user: User) -> Dashboard:
     role_labels = [str(Role(r).label) for r in sorted(roles)]
     links: list[Link] = []
     if user.is_superuser or roles & STAFF_ROLES:
-        links.append(Link(str(_("Administration")), "/admin/",
+        links.append(Link(str(_("Administration")), reverse("admin:index"),
                           str(_("Users, agencies, calendar and configuration."))))
     if permissions.has_perm(user, Perm.VIEW_AUDIT):
-        links.append(Link(str(_("Audit log")), "/nhat-ky/",
+        links.append(Link(str(_("Audit log")), reverse("audit:log"),
                           str(_("Who did what, when and from where."))))
-    if roles - {Role.CITIZEN}:
-        links.append(Link(str(_("Deadline calculator")), "/lich-lam-viec/tinh-han/",
-                          str(_("Due instants by the legal working-time calendar."))))
-    links.append(Link(str(_("Change password")), "/tai-khoan/mat-khau/"))
+    links.append(Link(str(_("Deadline calculator")), reverse("calendar:deadline"),
+                      str(_("Due instants by the legal working-time calendar."))))
+    links.append(Link(str(_("Change password")), reverse("accounts:password_change")))
 
     if user.is_superuser or roles & STAFF_ROLES:
         kind, title = "admin", _("Administration home")

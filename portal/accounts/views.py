@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
+from portal.net import client_ip
 from portal.ratelimit import hit
 
 from . import selectors
@@ -24,8 +25,7 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        address = request.META.get("REMOTE_ADDR", "")
-        if not hit("login", address, settings.LOGIN_RATE_PER_MINUTE):
+        if not hit("login", client_ip(request) or "", settings.LOGIN_RATE_PER_MINUTE):
             return render(
                 request,
                 "accounts/locked_out.html",

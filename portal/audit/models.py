@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 class AuditEntry(models.Model):
     """One recorded act: who, when, what, from where. Rows are never updated or deleted
-    (enforced here and, on PostgreSQL, by a trigger)."""
+    (enforced here and by database triggers: UPDATE and DELETE on PostgreSQL, UPDATE on SQLite)."""
 
     class Action(models.TextChoices):
         CREATE = "create", _("created")

@@ -8,18 +8,14 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
+from portal.net import client_ip
+
 from .models import AuditEntry
 
 Action = AuditEntry.Action
 
 #: Field names whose values never enter the log.
 SECRET_FIELDS = frozenset({"password", "secret", "token", "oidc_subject"})
-
-
-def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _clean(changes: Mapping[str, Any] | None) -> dict[str, Any]:

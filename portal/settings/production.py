@@ -1,7 +1,7 @@
 """Production: PostgreSQL + Redis, HTTPS behind a reverse proxy, secrets from the environment.
 
 ``manage.py check --deploy --fail-level WARNING`` passes with ``SECRET_KEY`` and ``ALLOWED_HOSTS``
-set (tests/test_deploy_check.py).
+set (tests/ops/test_deploy.py). Behind a reverse proxy set ``TRUSTED_PROXY_COUNT`` (usually 1).
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -32,4 +32,3 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]

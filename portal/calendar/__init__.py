@@ -1,0 +1,1 @@
+"""The legal working-time calendar (W1-W3) behind every deadline."""
