@@ -47,7 +47,10 @@ AGENCY_ROLE_PERMS: dict[str, frozenset[Perm]] = {
 #: Permissions a role grants over every agency of the province (TN Art. 8.2-8.3; U5, U6).
 PROVINCE_ROLE_PERMS: dict[str, frozenset[Perm]] = {
     Role.SUPERVISOR: frozenset({Perm.VIEW_AGENCY_WORK, Perm.VIEW_REPORTS, Perm.VIEW_AUDIT}),
-    Role.OPERATOR: frozenset({Perm.OPERATE_SYSTEM, Perm.VIEW_AUDIT, Perm.MANAGE_AGENCY_USERS}),
+    Role.OPERATOR: frozenset(
+        {Perm.OPERATE_SYSTEM, Perm.VIEW_AUDIT, Perm.MANAGE_AGENCY_USERS,
+         Perm.MANAGE_AGENCY_CATALOGUE}
+    ),
 }
 
 OFFICER_ROLES = frozenset(AGENCY_ROLE_PERMS) | frozenset(PROVINCE_ROLE_PERMS)

@@ -29,10 +29,18 @@ class AuditedModelAdmin(admin.ModelAdmin):
     required_perm: Perm = Perm.OPERATE_SYSTEM
     agency_field: str | None = None
 
+    def _agency_id_of(self, obj: Any) -> int:
+        assert self.agency_field is not None
+        if self.agency_field == "pk":
+            return int(obj.pk)
+        *path, last = self.agency_field.split("__")
+        for part in path:
+            obj = getattr(obj, part)
+        return int(getattr(obj, f"{last}_id"))
+
     def _allowed(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is not None and self.agency_field is not None:
-            agency = obj if self.agency_field == "pk" else getattr(obj, f"{self.agency_field}_id")
-            return has_perm(request.user, self.required_perm, agency)
+            return has_perm(request.user, self.required_perm, self._agency_id_of(obj))
         return has_perm(request.user, self.required_perm)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:

@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "portal.agencies.context_processors.province",
+                "procedures.context_processors.catalogue",
             ],
         },
     },
