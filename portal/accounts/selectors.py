@@ -47,6 +47,12 @@ def dashboard_for(user: User) -> Dashboard:
     if permissions.has_perm(user, Perm.VIEW_AUDIT):
         links.append(Link(str(_("Audit log")), reverse("audit:log"),
                           str(_("Who did what, when and from where."))))
+    if permissions.has_perm(user, Perm.MANAGE_AGENCY_CATALOGUE):
+        links.append(Link(str(_("Procedures of my agency")),
+                          reverse("admin:procedures_procedure_changelist"),
+                          str(_("Procedures, e-forms, internal processes and fees."))))
+    links.append(Link(str(_("Administrative procedures")), reverse("procedures:catalogue"),
+                      str(_("Look up procedures, their papers, times and fees."))))
     links.append(Link(str(_("Deadline calculator")), reverse("calendar:deadline"),
                       str(_("Due instants by the legal working-time calendar."))))
     links.append(Link(str(_("Change password")), reverse("accounts:password_change")))
