@@ -3,7 +3,6 @@ processes and fees; operators manage all and carry out publication decisions (P3
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
@@ -25,11 +24,12 @@ from portal.accounts.roles import Perm
 from portal.audit.admin import AuditedModelAdmin
 
 from . import services
+from .eforms.schema import validate_definition
+from .eforms.services import new_version
 from .models import (
     DecisionItem,
     DossierComponent,
     EForm,
-    EFormVersion,
     Fee,
     Field,
     InternalProcess,
@@ -264,8 +264,6 @@ class EFormAdminForm(forms.ModelForm):
 
     def clean_definition(self) -> Any:
         data = self.cleaned_data["definition"]
-        from .eforms.schema import validate_definition
-
         errors = validate_definition(data)
         if errors:
             raise forms.ValidationError(errors)
@@ -301,15 +299,7 @@ class EFormAdmin(AuditedModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: EForm, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        definition = form.cleaned_data["definition"]
-        current = obj.current_version
-        if current is None or json.dumps(current.definition, sort_keys=True) != json.dumps(
-            definition, sort_keys=True
-        ):
-            EFormVersion.objects.create(
-                form=obj, number=(current.number + 1) if current else 1,
-                definition=definition, created_by=request.user,
-            )
+        new_version(obj, form.cleaned_data["definition"], by=request.user)
 
 
 class StepFormSet(BaseInlineFormSet):

@@ -137,3 +137,32 @@ def test_version_history_is_read_only(client, agencies):
     client.post(f"{ADMIN}procedureversion/{version.pk}/change/", {"number": 7})
     version.refresh_from_db()
     assert version.number == 1
+
+
+def test_eform_definition_is_validated_and_versioned_in_admin(client, agencies):
+    import json
+
+    from procedures.models import EForm
+
+    mine, _theirs = agencies
+    procedure = ProcedureFactory(owner_agency=mine, national_code="1.001193")
+    client.force_login(officer(mine, Role.AGENCY_ADMIN))
+    definition = {"title": "Tờ khai đăng ký khai sinh", "fields": [
+        {"name": "ho_ten", "type": "text", "label": "Họ, chữ đệm, tên", "required": True,
+         "autofill": "full_name"}]}
+    base = {"procedure": procedure.pk, "symbol": "TK01", "name": "Tờ khai đăng ký khai sinh",
+            "is_active": "on"}
+    bad = client.post(f"{ADMIN}eform/add/", {**base, "definition": json.dumps(
+        {"title": "x", "fields": [{"name": "a", "type": "colour"}]})})
+    assert bad.status_code == 200
+    assert "fields[0]" in bad.content.decode()
+    assert not EForm.objects.exists()
+    ok = client.post(f"{ADMIN}eform/add/", {**base, "definition": json.dumps(definition)})
+    assert ok.status_code == 302
+    form = EForm.objects.get()
+    assert form.code == "1.001193.TK01"
+    assert form.current_version.number == 1
+    definition["fields"][0]["label"] = "Họ và tên"
+    client.post(f"{ADMIN}eform/{form.pk}/change/", {**base, "definition": json.dumps(definition)})
+    assert form.current_version.number == 2
+    assert form.versions.get(number=1).definition["fields"][0]["label"] == "Họ, chữ đệm, tên"
