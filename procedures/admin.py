@@ -15,7 +15,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -78,9 +79,9 @@ class ComponentInline(ScopedInline):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "form":
-            parent_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match \
-                else None
-            kwargs["queryset"] = EForm.objects.filter(procedure_id=parent_id).select_related(
+            match = request.resolver_match
+            parent_id = match.kwargs.get("object_id") if match is not None else None
+            kwargs["queryset"] = EForm.objects.filter(procedure_id=parent_id or 0).select_related(
                 "procedure")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -136,7 +137,6 @@ class ProcedureAdmin(AuditedModelAdmin):
     list_filter = ("status", "online_level", "level", "field", "owner_agency")
     search_fields = ("national_code", "name", "search_text")
     list_select_related = ("field", "level", "owner_agency")
-    autocomplete_fields = ("field",)
     filter_horizontal = ("receiving_agencies", "deciding_agencies", "legal_basis")
     readonly_fields = ("status", "status_reason", "status_since", "versions_list")
     inlines = [MethodInline, FeeInline, ComponentInline, EFormInline]
@@ -166,12 +166,10 @@ class ProcedureAdmin(AuditedModelAdmin):
         versions = list(obj.versions.select_related("decision")[:10]) if obj.pk else []
         if not versions:
             return gettext("Not published yet.")
-        return format_html(
-            "<br>".join(
-                f"v{v.number} — {timezone.localtime(v.published_at):%d/%m/%Y %H:%M}"
-                + (f" — {v.decision.number}" if v.decision else "")
-                for v in versions
-            )
+        return format_html_join(
+            mark_safe("<br>"), "v{} — {}{}",
+            ((v.number, timezone.localtime(v.published_at).strftime("%d/%m/%Y %H:%M"),
+              f" — {v.decision.number}" if v.decision else "") for v in versions),
         )
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:

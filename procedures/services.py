@@ -228,7 +228,7 @@ def apply_decision(decision: PublicationDecision, *, by: Any = None) -> list[str
             close(item.procedure, Procedure.Status.ABOLISHED, reason, by=by)
         else:
             publish(item.procedure, decision=decision, by=by)
-            if item.change == DecisionItem.Change.REPLACED and item.replaces_id:
+            if item.change == DecisionItem.Change.REPLACED and item.replaces is not None:
                 close(item.replaces, Procedure.Status.ABOLISHED,
                       _("Replaced by %(code)s under decision %(number)s")
                       % {"code": item.procedure.national_code, "number": decision.number}, by=by)
