@@ -3,9 +3,12 @@ processes and fees; operators manage all and carry out publication decisions (P3
 
 from __future__ import annotations
 
+import secrets
+from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -27,6 +30,7 @@ from portal.audit.admin import AuditedModelAdmin
 from . import services
 from .eforms.schema import validate_definition
 from .eforms.services import new_version
+from .excel import export_catalogue, import_catalogue
 from .models import (
     DecisionItem,
     DossierComponent,
@@ -119,6 +123,35 @@ class LegalDocumentAdmin(AuditedModelAdmin):
         return permissions.has_perm(request.user, Perm.OPERATE_SYSTEM)
 
 
+_IMPORT_SESSION_KEY = "procedures_import_uploads"
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Catalogue workbook (.xlsx)"),
+        help_text=_("The export's columns; rows are matched by national code."),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > 10 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        return upload
+
+
+def _keep_upload(request: HttpRequest, upload: Any) -> str:
+    """Keep a previewed upload for the confirmation step; only this session can use it."""
+    folder = Path(settings.MEDIA_ROOT) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    token = secrets.token_urlsafe(16)
+    target = folder / f"{token}.xlsx"
+    upload.seek(0)
+    target.write_bytes(upload.read())
+    request.session.setdefault(_IMPORT_SESSION_KEY, {})[token] = str(target)
+    request.session.modified = True
+    return token
+
+
 class CloseForm(forms.Form):
     status = forms.ChoiceField(
         label=_("New status"),
@@ -183,6 +216,8 @@ class ProcedureAdmin(AuditedModelAdmin):
                  name="procedures_procedure_publish"),
             path("<int:pk>/close/", self.admin_site.admin_view(self.close_view),
                  name="procedures_procedure_close"),
+            path("import/", self.admin_site.admin_view(self.import_view),
+                 name="procedures_procedure_import"),
         ]
         return own + super().get_urls()
 
@@ -213,6 +248,40 @@ class ProcedureAdmin(AuditedModelAdmin):
                    "opts": self.model._meta, "title": gettext("Suspend or abolish")}
         return TemplateResponse(request, "admin/procedures/close.html", context)
 
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        """Upload a catalogue workbook, preview what it would do (dry run), then confirm."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        allowed = permissions.agency_ids_for(request.user, Perm.MANAGE_AGENCY_CATALOGUE)
+        form = ImportForm(request.POST or None, request.FILES or None)
+        report = None
+        token = ""
+        if request.method == "POST" and request.POST.get("confirm"):
+            token = request.POST.get("token", "")
+            stored = request.session.get(_IMPORT_SESSION_KEY, {}).get(token)
+            if not stored or not Path(stored).exists():
+                self.message_user(request, gettext("The preview has expired; upload the file "
+                                                   "again."), messages.ERROR)
+                return HttpResponseRedirect(reverse("admin:procedures_procedure_import"))
+            report = import_catalogue(Path(stored), dry_run=False, by=request.user,
+                                      allowed_agency_ids=allowed)
+            Path(stored).unlink(missing_ok=True)
+            request.session.get(_IMPORT_SESSION_KEY, {}).pop(token, None)
+            request.session.modified = True
+            if report.applied:
+                self.message_user(request, report.summary(), messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:procedures_procedure_changelist"))
+        elif request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            report = import_catalogue(upload, dry_run=True, by=request.user,
+                                      allowed_agency_ids=allowed)
+            if report.ok:
+                token = _keep_upload(request, upload)
+        context = {**self.admin_site.each_context(request), "form": form, "report": report,
+                   "token": token, "opts": self.model._meta,
+                   "title": gettext("Import procedures from Excel")}
+        return TemplateResponse(request, "admin/procedures/import.html", context)
+
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
                     extra_context: dict[str, Any] | None = None) -> HttpResponse:
         extra = {**(extra_context or {}), "lifecycle_actions": True}
@@ -230,8 +299,6 @@ class ProcedureAdmin(AuditedModelAdmin):
 
     @admin.action(description=_("Export the selected procedures to Excel"))
     def export_selected(self, request: HttpRequest, queryset: QuerySet[Procedure]) -> HttpResponse:
-        from .excel import export_catalogue
-
         response = HttpResponse(
             export_catalogue(queryset),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

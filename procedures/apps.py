@@ -8,3 +8,12 @@ class ProceduresConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "procedures"
     verbose_name = _("Administrative procedures")
+
+    def ready(self) -> None:
+        # The demo command of the core runs the catalogue's seeder too (core never imports us).
+        from portal.ops.demo import SEEDERS
+
+        from .demo import seed_catalogue
+
+        if seed_catalogue not in SEEDERS:
+            SEEDERS.append(seed_catalogue)

@@ -26,6 +26,9 @@ def test_seed_demo_is_idempotent_and_covers_every_role(capsys):
     province = Province.current()
     assert province.name == "Tỉnh Thanh Hóa"
     assert province.feedback_deadline_working_days == 13
+    from procedures.models import Procedure
+
+    assert Procedure.objects.filter(is_sample=True).published().count() >= 25
     out = capsys.readouterr().out
     assert DEMO_PASSWORD in out
     assert "motcua.tuphap" in out
