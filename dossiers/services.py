@@ -1,0 +1,296 @@
+"""Dossier rules (D1-D3, D11, W2): codes, transitions under row locks with their guards and
+events, and the deadlines computed by the working-time calendar at each transition.
+
+Each public function runs one transition: it locks the dossier row, checks who may do it (the
+applicant, an officer of the receiving agency, or the system — kept apart), moves the state
+machine, sets the deadlines and writes a :class:`DossierEvent`. Two officers acting at once on the
+same dossier: the second waits for the lock, then finds the state changed and gets a clear error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import TransitionNotAllowed
+
+from portal.accounts.permissions import has_perm
+from portal.accounts.roles import Perm
+from portal.agencies.models import Agency, Province
+from portal.calendar.services import get_calendar
+from procedures.models import Procedure
+from procedures.services import due_at
+
+from .models import Dossier, DossierEvent, DossierSequence
+from .states import Actor, Channel, Delivery, State
+
+#: Working days an applicant has to complete a dossier before it is closed (LEGAL-NOTES §3:
+#: a sectoral rule, configurable).
+COMPLETION_WORKING_DAYS = getattr(settings, "DOSSIER_COMPLETION_WORKING_DAYS", 15)
+
+
+class DossierError(Exception):
+    """A transition was refused; the message is for the person who asked."""
+
+
+# -- codes -----------------------------------------------------------------------------------
+
+
+def next_code(agency: Agency, when: datetime) -> str:
+    """``<agency e-ID>-YYMMDD-XXXX`` (Circular 03/2025 Art. 13): a sequence per agency and day,
+    at least four digits. Unique under concurrency: the day's counter row is locked."""
+    day = timezone.localtime(when).date()
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                DossierSequence.objects.get_or_create(agency=agency, day=day)
+            break
+        except IntegrityError:  # created by a concurrent request: use theirs
+            continue
+    with transaction.atomic():
+        DossierSequence.objects.filter(agency=agency, day=day).update(last=F("last") + 1)
+        number = DossierSequence.objects.select_for_update().get(agency=agency, day=day).last
+    return f"{agency.code}-{day:%y%m%d}-{number:04d}"
+
+
+# -- the transition engine -------------------------------------------------------------------
+
+
+def _actor_name(user: Any) -> str:
+    if user is None:
+        return _("system")
+    return user.get_full_name() if hasattr(user, "get_full_name") else str(user)
+
+
+def _check_actor(dossier: Dossier, actor: str, user: Any, perm: Perm | None) -> None:
+    if actor == Actor.CITIZEN:
+        if user is None or dossier.applicant_id != user.pk:
+            raise DossierError(_("Only the applicant can do this."))
+    elif actor == Actor.OFFICER:
+        if user is None or perm is None or not has_perm(user, perm, dossier.receiving_agency_id):
+            raise DossierError(_("You have no right to do this for this agency's dossiers."))
+    elif actor == Actor.SYSTEM and user is not None:
+        raise DossierError(_("Only the system does this."))
+
+
+def _run(dossier: Dossier, name: str, *, actor: str, user: Any = None, perm: Perm | None = None,
+         reason: str = "", data: dict[str, Any] | None = None,
+         before: Callable[[Dossier, datetime], None] | None = None,
+         after: Callable[[Dossier, datetime], None] | None = None) -> Dossier:
+    """Lock, check, transition, update deadlines, write the event; all or nothing."""
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        _check_actor(locked, actor, user, perm)
+        now = timezone.now()
+        method = getattr(locked, name)
+        from_state = locked.state
+        if before is not None:
+            before(locked, now)
+        try:
+            method()
+        except TransitionNotAllowed:
+            raise DossierError(
+                _("This dossier is now “%(state)s”; the action is no longer possible.")
+                % {"state": locked.get_state_display()}
+            ) from None
+        if after is not None:
+            after(locked, now)
+        locked.save()
+        DossierEvent.objects.create(
+            dossier=locked, at=now, actor=user if getattr(user, "pk", None) else None,
+            actor_kind=actor, actor_name=_actor_name(user), transition=name,
+            from_state=from_state, to_state=locked.state, reason=reason, data=data or {},
+        )
+    dossier.refresh_from_db()
+    return locked
+
+
+def _pause(dossier: Dossier, now: datetime) -> None:
+    dossier.paused_since = now
+
+
+def _resume(dossier: Dossier, now: datetime) -> None:
+    if dossier.paused_since is not None:
+        waited = get_calendar().elapsed_working(dossier.paused_since, now)
+        dossier.paused_seconds += max(0, int(waited.total_seconds()))
+        dossier.paused_since = None
+
+
+def _set_submitted(dossier: Dossier, now: datetime) -> None:
+    """W2: the intake period counts from submission or from the next working instant."""
+    if not dossier.code:
+        dossier.code = next_code(dossier.receiving_agency, now)
+    dossier.submitted_at = now
+    hours = Province.current().intake_deadline_working_hours
+    dossier.intake_due_at = get_calendar().add_working_hours(now, hours)
+
+
+def _set_received(dossier: Dossier, now: datetime) -> None:
+    if not dossier.code:
+        dossier.code = next_code(dossier.receiving_agency, now)
+    dossier.received_at = now
+    channel = "online" if dossier.channel in (Channel.ONLINE, Channel.DVCQG) else (
+        "postal" if dossier.channel == Channel.POSTAL else "counter")
+    dossier.processing_due_at = due_at(dossier.procedure, now, channel)
+
+
+# -- drafts ----------------------------------------------------------------------------------
+
+
+def start_draft(procedure: Procedure, *, applicant: Any, receiving_agency: Agency | None = None,
+                channel: str = Channel.ONLINE, delivery: str = Delivery.ONLINE,
+                **details: Any) -> Dossier:
+    """A new draft dossier of ``applicant`` under the procedure's current published version."""
+    if not procedure.accepts_dossiers:
+        raise DossierError(_("This procedure no longer accepts dossiers."))
+    version = procedure.versions.order_by("-number").first()
+    if version is None:
+        raise DossierError(_("This procedure has not been published."))
+    allowed = set(procedure.receiving_agencies.values_list("pk", flat=True)) or {
+        procedure.owner_agency_id}
+    agency = receiving_agency or Agency.objects.get(pk=min(allowed))
+    if agency.pk not in allowed:
+        raise DossierError(_("This agency does not receive dossiers of this procedure."))
+    identity = {
+        "applicant_name": applicant.get_full_name() if applicant else "",
+        "applicant_id_number": (applicant.personal_id or applicant.organisation_code or "")
+        if applicant else "",
+        "applicant_address": getattr(applicant, "address", "") or "",
+        "applicant_phone": getattr(applicant, "phone", "") or "",
+        "applicant_email": getattr(applicant, "email", "") or "",
+    }
+    identity.update(details)
+    return Dossier.objects.create(
+        procedure=procedure, procedure_version=version, receiving_agency=agency,
+        applicant=applicant, channel=channel, delivery=delivery, **identity,
+    )
+
+
+# -- applicant transitions -------------------------------------------------------------------
+
+
+def submit(dossier: Dossier, *, by: Any) -> Dossier:
+    """D1: the applicant submits; the code is issued and the intake deadline set (W2)."""
+    if not dossier.procedure.accepts_dossiers:
+        raise DossierError(_("This procedure no longer accepts dossiers."))
+    return _run(dossier, "submit", actor=Actor.CITIZEN, user=by, after=_set_submitted)
+
+
+def resubmit(dossier: Dossier, *, by: Any, note: str = "") -> Dossier:
+    """The completed dossier comes back: the intake period restarts (LEGAL-NOTES §3)."""
+
+    def after(d: Dossier, now: datetime) -> None:
+        _resume(d, now)
+        d.completion_due_at = None
+        _set_submitted(d, now)
+
+    return _run(dossier, "resubmit", actor=Actor.CITIZEN, user=by, reason=note, after=after)
+
+
+def withdraw(dossier: Dossier, *, by: Any, reason: str) -> Dossier:
+    """Decree 118/2025 Art. 21: the applicant withdraws while no decision exists."""
+    return _run(dossier, "withdraw", actor=Actor.CITIZEN, user=by, reason=reason,
+                after=lambda d, now: setattr(d, "closed_at", now))
+
+
+# -- officer transitions ---------------------------------------------------------------------
+
+
+def accept(dossier: Dossier, *, by: Any) -> Dossier:
+    """D2: official receipt; the result due date is computed from the procedure's time for
+    the method used, through the calendar."""
+    return _run(dossier, "accept", actor=Actor.OFFICER, user=by, perm=Perm.RECEIVE_DOSSIERS,
+                after=_set_received)
+
+
+def register_at_counter(dossier: Dossier, *, by: Any) -> Dossier:
+    """D3: counter or postal intake of a dossier the officer registered: received at once."""
+    return _run(dossier, "register_at_counter", actor=Actor.OFFICER, user=by,
+                perm=Perm.RECEIVE_DOSSIERS, after=_set_received)
+
+
+def ask_to_complete(dossier: Dossier, *, by: Any, defects: list[str], reason: str = ""
+                    ) -> Dossier:
+    """D2: one request listing every defect; the applicant has the completion period."""
+    defects = [d.strip() for d in defects if d and d.strip()]
+    if not defects:
+        raise DossierError(_("List what the applicant must complete."))
+
+    def after(d: Dossier, now: datetime) -> None:
+        _pause(d, now)
+        d.completion_due_at = get_calendar().add_working_days(now, COMPLETION_WORKING_DAYS)
+
+    return _run(dossier, "ask_to_complete", actor=Actor.OFFICER, user=by,
+                perm=Perm.RECEIVE_DOSSIERS, reason=reason, data={"defects": defects},
+                after=after)
+
+
+def refuse(dossier: Dossier, *, by: Any, reasons: str) -> Dossier:
+    """D2: refused at intake, with the reasons."""
+    if not reasons.strip():
+        raise DossierError(_("Give the reasons for the refusal."))
+    return _run(dossier, "refuse", actor=Actor.OFFICER, user=by, perm=Perm.RECEIVE_DOSSIERS,
+                reason=reasons.strip(), after=lambda d, now: setattr(d, "closed_at", now))
+
+
+# -- system transitions ----------------------------------------------------------------------
+
+
+def close_incomplete(dossier: Dossier) -> Dossier:
+    """Not completed within the completion period: the system closes it."""
+
+    def before(d: Dossier, now: datetime) -> None:
+        if d.completion_due_at is None or d.completion_due_at > now:
+            raise DossierError(_("The completion period has not ended."))
+
+    def after(d: Dossier, now: datetime) -> None:
+        _resume(d, now)
+        d.closed_at = now
+
+    return _run(dossier, "close_incomplete", actor=Actor.SYSTEM,
+                reason=_("Not completed within %(days)d working days.")
+                % {"days": COMPLETION_WORKING_DAYS}, before=before, after=after)
+
+
+# -- deadlines after a calendar change -------------------------------------------------------
+
+
+def recompute_deadlines(dossier: Dossier) -> bool:
+    """Compute again, from the recorded instants, every deadline of an open dossier (after the
+    calendar changed). Returns whether anything changed."""
+    calendar = get_calendar()
+    old = (dossier.intake_due_at, dossier.processing_due_at, dossier.completion_due_at)
+    if dossier.submitted_at is not None:
+        hours = Province.current().intake_deadline_working_hours
+        dossier.intake_due_at = calendar.add_working_hours(dossier.submitted_at, hours)
+    if dossier.received_at is not None:
+        _set_received(dossier, dossier.received_at)
+    if dossier.state == State.INCOMPLETE and dossier.paused_since is not None:
+        dossier.completion_due_at = calendar.add_working_days(dossier.paused_since,
+                                                              COMPLETION_WORKING_DAYS)
+    new = (dossier.intake_due_at, dossier.processing_due_at, dossier.completion_due_at)
+    if new == old:
+        return False
+    Dossier.objects.filter(pk=dossier.pk).update(
+        intake_due_at=dossier.intake_due_at, processing_due_at=dossier.processing_due_at,
+        completion_due_at=dossier.completion_due_at)
+    return True
+
+
+# -- history ---------------------------------------------------------------------------------
+
+
+def state_at(dossier: Dossier, instant: datetime) -> str:
+    """D11: the dossier's state at a past instant, replayed from its events."""
+    state: str = State.DRAFT
+    for event in dossier.events.filter(at__lte=instant).order_by("at", "id"):
+        if event.from_state != state:
+            raise ValueError(f"history of {dossier} is broken at event {event.pk}")
+        state = event.to_state
+    return state
