@@ -6,6 +6,9 @@ State changes happen only through the transitions below (the field is protected)
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -162,3 +165,76 @@ class DossierSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.day}: {self.last}"
+
+
+def _private_upload_path(instance: DossierFile, filename: str) -> str:
+    return f"dossiers/{instance.dossier_id}/files/{uuid.uuid4().hex}{Path(filename).suffix.lower()}"
+
+
+def _private_document_path(instance: DossierDocument, filename: str) -> str:
+    return f"dossiers/{instance.dossier_id}/documents/{instance.kind}-{uuid.uuid4().hex}.pdf"
+
+
+class DossierFile(models.Model):
+    """A paper of the dossier, uploaded by the applicant or scanned at the counter (D1, D3).
+    Stored privately; served only through permission-checked views."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="files")
+    component = models.ForeignKey(
+        "procedures.DossierComponent", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("dossier component"),
+    )
+    file = models.FileField(_("file"), upload_to=_private_upload_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    digitized = models.BooleanField(
+        _("digitized at the counter"), default=False,
+        help_text=_("Scanned from paper by the one-stop officer (Circular 01/2023)."),
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["dossier", "component__order", "uploaded_at"]
+        verbose_name = _("dossier file")
+        verbose_name_plural = _("dossier files")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class DossierDocument(models.Model):
+    """A document the system issues for a dossier (D4, Circular 03/2025 Annex I), rendered to
+    PDF from the dossier's data; regenerating it gives the same text."""
+
+    class Kind(models.TextChoices):
+        RECEIPT = "receipt", _("receipt and appointment")
+        COMPLETION_REQUEST = "completion_request", _("request to complete the dossier")
+        REFUSAL = "refusal", _("refusal to receive")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("document"), max_length=24, choices=Kind)
+    event = models.ForeignKey(
+        DossierEvent, on_delete=models.CASCADE, related_name="documents",
+        verbose_name=_("issued at event"),
+    )
+    file = models.FileField(_("file"), upload_to=_private_document_path, max_length=255,
+                            blank=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["dossier", "created_at"]
+        verbose_name = _("dossier document")
+        verbose_name_plural = _("dossier documents")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "kind"], name="document_once_per_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.dossier}"
