@@ -102,13 +102,22 @@ def _run(dossier: Dossier, name: str, *, actor: str, user: Any = None, perm: Per
         if after is not None:
             after(locked, now)
         locked.save()
-        DossierEvent.objects.create(
+        event = DossierEvent.objects.create(
             dossier=locked, at=now, actor=user if getattr(user, "pk", None) else None,
             actor_kind=actor, actor_name=_actor_name(user), transition=name,
             from_state=from_state, to_state=locked.state, reason=reason, data=data or {},
         )
+        _after_commit(event)
     dossier.refresh_from_db()
     return locked
+
+
+def _after_commit(event: DossierEvent) -> None:
+    """Work that follows a transition once it is committed: the applicant's message (D10)."""
+    from .notifications import SUBJECTS, notify_applicant
+
+    if event.transition in SUBJECTS:
+        transaction.on_commit(lambda: notify_applicant.delay(event.pk))
 
 
 def _pause(dossier: Dossier, now: datetime) -> None:
