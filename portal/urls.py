@@ -29,6 +29,7 @@ urlpatterns = [
     path("tra-cuu/", include("dossiers.lookup_urls")),
     path("oidc/", include("portal.accounts.oidc_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/login/", views.admin_login, name="admin-login"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -11,7 +11,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -118,6 +118,10 @@ class LegalDocumentAdmin(AuditedModelAdmin):
     required_perm = Perm.MANAGE_AGENCY_CATALOGUE
     list_display = ("number", "title", "issued_on", "issuer")
     search_fields = ("number", "title", "issuer")
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Shared by every agency's procedures: only operators change what others rely on.
+        return permissions.has_perm(request.user, Perm.OPERATE_SYSTEM)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return permissions.has_perm(request.user, Perm.OPERATE_SYSTEM)
@@ -350,10 +354,12 @@ class EFormAdmin(AuditedModelAdmin):
     def code_display(self, obj: EForm) -> str:
         return obj.code
 
-    @admin.display(description=_("version"))
+    @admin.display(description=_("version"), ordering="latest_version")
     def version_number(self, obj: EForm) -> int | None:
-        current = obj.current_version
-        return current.number if current else None
+        return getattr(obj, "latest_version", None)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[EForm]:
+        return super().get_queryset(request).annotate(latest_version=Max("versions__number"))
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "procedure":
@@ -413,8 +419,9 @@ class InternalProcessAdmin(AuditedModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class DecisionItemInline(admin.TabularInline):
+class DecisionItemInline(ScopedInline):
     model = DecisionItem
+    perm = Perm.OPERATE_SYSTEM
     extra = 1
     autocomplete_fields = ("procedure", "replaces")
 

@@ -4,6 +4,7 @@ form to print (public), and the commune list of a province (for the progressive 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,9 +19,14 @@ from .eforms.schema import validate_definition
 from .models import EForm, EFormVersion, FilledForm, Procedure
 
 
-def _form_or_404(code: str, symbol: str) -> tuple[EForm, EFormVersion]:
+def _form_or_404(code: str, symbol: str, *, to_fill: bool = False
+                 ) -> tuple[EForm, EFormVersion]:
+    """The e-form in use; to fill it, its procedure must accept dossiers online."""
+    procedures = Procedure.objects.accepting() if to_fill else Procedure.objects.published()
+    if to_fill:
+        procedures = procedures.exclude(online_level="none")
     form = (EForm.objects.select_related("procedure")
-            .filter(procedure__in=Procedure.objects.published(),
+            .filter(procedure__in=procedures,
                     procedure__national_code=code, symbol=symbol, is_active=True).first())
     version = form.current_version if form else None
     if form is None or version is None:
@@ -40,7 +46,7 @@ def _pdf_response(content: bytes, filename: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def fill(request: HttpRequest, code: str, symbol: str) -> HttpResponse:
-    form_obj, version = _form_or_404(code, symbol)
+    form_obj, version = _form_or_404(code, symbol, to_fill=True)
     procedure = form_obj.procedure
     if request.method == "POST":
         form = build_form(version, user=request.user, data=request.POST, files=request.FILES)
@@ -94,8 +100,13 @@ def filled_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def blank_pdf(request: HttpRequest, code: str, symbol: str) -> HttpResponse:
-    form_obj, _version = _form_or_404(code, symbol)
-    response = _pdf_response(render_blank_pdf(form_obj), f"{form_obj.code}.pdf")
+    form_obj, version = _form_or_404(code, symbol)
+    key = f"eforms:blank-pdf:{version.pk}:{form_obj.signature_required}"
+    content = cache.get(key)
+    if content is None:  # a render costs CPU: once per version, then from the cache
+        content = render_blank_pdf(form_obj)
+        cache.set(key, content, 24 * 3600)
+    response = _pdf_response(content, f"{form_obj.code}.pdf")
     response["Cache-Control"] = "public, max-age=300"
     return response
 

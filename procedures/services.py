@@ -51,17 +51,18 @@ def add_period(start: datetime, amount: Decimal | int, unit: str,
     if unit == TimeUnit.WORKING_DAYS:
         days = Decimal(amount)
         whole = int(days)
-        if days != whole:  # half days count in working hours (1 day = 8 hours)
-            return calendar.add_working_hours(start, days * HOURS_PER_WORKING_DAY)
-        return calendar.add_working_days(start, whole)
+        end = calendar.add_working_days(start, whole) if whole else start
+        if days != whole:  # the half day after the whole ones, in working hours (1 day = 8 h)
+            end = calendar.add_working_hours(end, (days - whole) * HOURS_PER_WORKING_DAY)
+        return end
     if unit == TimeUnit.SAME_DAY:
         local = timezone.localtime(start, calendar.tz)
         info = calendar.day_info(local.date())
         if info.is_working and (cutoff is None or local.time() < cutoff) and (
             local.time() < info.intervals[-1][1]
         ):
-            end = info.intervals[-1][1]
-            return local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+            close = info.intervals[-1][1]
+            return local.replace(hour=close.hour, minute=close.minute, second=0, microsecond=0)
         return calendar.add_working_days(start, 1)
     raise ValueError(f"unknown time unit {unit!r}")
 
@@ -71,8 +72,10 @@ def due_at(procedure: Procedure, start: datetime, channel: str | None = None) ->
     method's own processing time when it has one). ``None`` when no time is published."""
     amount, unit = procedure.processing_time, procedure.processing_unit
     if channel:
-        method = procedure.methods.filter(channel=channel).first()
-        if method is not None and method.processing_time is not None:
+        # .all() uses a prefetch when the caller made one (the public page does).
+        method = next((m for m in procedure.methods.all() if m.channel == channel), None)
+        if method is not None and (method.processing_time is not None
+                                   or method.processing_unit == TimeUnit.SAME_DAY):
             amount, unit = method.processing_time, method.processing_unit
     if unit == TimeUnit.SAME_DAY:
         return add_period(start, 0, unit, procedure.same_day_cutoff)
@@ -221,6 +224,13 @@ def apply_decision(decision: PublicationDecision, *, by: Any = None) -> list[str
     items = list(decision.items.select_related("procedure", "replaces"))
     if not items:
         raise CatalogueError(_("The decision names no procedure."))
+    for item in items:
+        closing = item.procedure if item.change == DecisionItem.Change.ABOLISHED else (
+            item.replaces if item.change == DecisionItem.Change.REPLACED else None)
+        if closing is not None and closing.status == Procedure.Status.DRAFT:
+            raise CatalogueError(
+                _("%(code)s was never published: it cannot be abolished or replaced.")
+                % {"code": closing.national_code})
     done = []
     reason = _("Abolished by decision %(number)s") % {"number": decision.number}
     for item in items:

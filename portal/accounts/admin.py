@@ -17,7 +17,7 @@ from portal.audit.admin import AuditedModelAdmin
 
 from . import permissions, services
 from .models import Membership, User
-from .roles import AGENCY_ROLE_PERMS, Perm, Role
+from .roles import AGENCY_ROLE_PERMS, PROVINCE_ROLE_PERMS, Perm, Role
 
 
 def _is_province_admin(request: HttpRequest) -> bool:
@@ -121,11 +121,19 @@ class UserAdmin(AuditedModelAdmin, DjangoUserAdmin):
         return self.officer_fieldsets
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        """An agency admin manages the officers whose roles in force are all within their
+        agencies: never a superuser, a province-wide role, or someone who moved away."""
         qs = admin.ModelAdmin.get_queryset(self, request)
         ids = permissions.agency_ids_for(request.user, Perm.MANAGE_AGENCY_USERS)
         if ids is None:
             return qs
-        return qs.filter(memberships__agency_id__in=ids).distinct()
+        current = Membership.objects.current()
+        return (
+            qs.filter(pk__in=current.filter(agency_id__in=ids).values("user_id"))
+            .exclude(pk__in=current.exclude(agency_id__in=ids).values("user_id"))
+            .exclude(pk__in=current.filter(role__in=list(PROVINCE_ROLE_PERMS)).values("user_id"))
+            .exclude(is_superuser=True)
+        )
 
     def _allowed(self, request: HttpRequest, obj: Any = None) -> bool:
         if obj is None:

@@ -42,7 +42,9 @@ class AgencyAdmin(AuditedModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         if permissions.has_perm(request.user, Perm.OPERATE_SYSTEM):
             return ()
-        return ("code", "level", "parent", "is_active")
+        # Where citizens pay fees: only operators change it (F1).
+        return ("code", "level", "parent", "is_active", "beneficiary_name",
+                "beneficiary_account", "beneficiary_bank")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return permissions.has_perm(request.user, Perm.OPERATE_SYSTEM)

@@ -206,6 +206,13 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "dichvucong API",
     "DESCRIPTION": "Public-service portal and electronic one-stop shop of the province.",
     "VERSION": "0.1.0",
+    # One schema name per choice set that appears under the same field name in several places.
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStateEnum": "dossiers.states.State",
+        "DossierChannelEnum": "dossiers.states.Channel",
+        "DossierDeliveryEnum": "dossiers.states.Delivery",
+        "ProcedureChannelEnum": "procedures.models.Channel",
+    },
 }
 
 # --- Celery -----------------------------------------------------------------------------------

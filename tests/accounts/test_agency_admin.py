@@ -84,3 +84,25 @@ def test_citizen_and_intake_officer_have_no_admin(client, setup):
     _mine, _theirs, _admin_user, my_clerk, _their_clerk = setup
     client.force_login(my_clerk)
     assert client.get(CHANGELIST).status_code == 302  # to the admin login
+
+
+def test_agency_admin_cannot_manage_an_operator_with_a_role_in_their_agency(client, setup):
+    mine, _theirs, admin_user, _my_clerk, _their_clerk = setup
+    operator = officer(AgencyFactory(), Role.OPERATOR, username="op")
+    Membership.objects.create(user=operator, agency=mine, role=Role.INTAKE_OFFICER)
+    client.force_login(admin_user)
+    assert "op</a>" not in client.get(CHANGELIST).content.decode()
+    client.post(f"{CHANGELIST}{operator.pk}/password/",
+                {"password1": "Taken-over-2026", "password2": "Taken-over-2026"})
+    assert not User.objects.get(pk=operator.pk).check_password("Taken-over-2026")
+
+
+def test_a_moved_officer_leaves_the_old_admins_reach(client, setup):
+    from portal.accounts.services import move_officer
+
+    _mine, theirs, admin_user, my_clerk, _their_clerk = setup
+    move_officer(my_clerk, to_agency=theirs, role=Role.AGENCY_LEADER)
+    client.force_login(admin_user)
+    client.post(f"{CHANGELIST}{my_clerk.pk}/password/",
+                {"password1": "Taken-over-2026", "password2": "Taken-over-2026"})
+    assert not User.objects.get(pk=my_clerk.pk).check_password("Taken-over-2026")

@@ -140,3 +140,11 @@ def test_citizen_signs_in_with_personal_id_number(client):
     UserFactory(username="an", personal_id="038090001234")
     assert sign_in(client, "038090001234").status_code == 302
     assert client.get(reverse("accounts:dashboard")).status_code == 200
+
+
+def test_admin_sign_in_goes_through_the_rate_limited_portal_form(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302
+    assert response.url == "/tai-khoan/dang-nhap/?next=%2Fadmin%2F"
+    outside = client.get("/admin/login/?next=https://evil.example/")
+    assert outside.url == "/tai-khoan/dang-nhap/"

@@ -44,7 +44,7 @@ def test_submission_and_request_to_complete_are_mailed(dossier, django_capture_o
 
 
 def test_nothing_is_sent_when_the_transition_fails(dossier, django_capture_on_commit_callbacks):
-    draft, citizen, clerk = dossier
+    draft, _citizen, clerk = dossier
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.DossierError):
         services.accept(draft, by=clerk)  # still a draft: refused
     assert mail.outbox == []

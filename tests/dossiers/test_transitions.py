@@ -110,7 +110,7 @@ def test_a_second_accept_gets_a_clear_message(setup):
     services.submit(dossier, by=citizen)
     stale = Dossier.objects.get(pk=dossier.pk)
     services.accept(dossier, by=clerk)
-    with pytest.raises(services.DossierError, match="đã tiếp nhận.*không thể thực hiện"):
+    with pytest.raises(services.DossierError, match=r"đã tiếp nhận.*không thể thực hiện"):
         services.accept(stale, by=officer(agency, Role.INTAKE_OFFICER))
     assert dossier.events.filter(transition="accept").count() == 1
 

@@ -23,6 +23,7 @@ def _forget_connections() -> None:
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
+    app.amqp._producer_pool = None  # it wraps the connection pool closed above
 
 
 @pytest.fixture

@@ -166,3 +166,21 @@ def test_eform_definition_is_validated_and_versioned_in_admin(client, agencies):
     client.post(f"{ADMIN}eform/{form.pk}/change/", {**base, "definition": json.dumps(definition)})
     assert form.current_version.number == 2
     assert form.versions.get(number=1).definition["fields"][0]["label"] == "Họ, chữ đệm, tên"
+
+
+def test_shared_legal_documents_are_changed_by_operators_only(client, agencies):
+    from procedures.models import LegalDocument
+
+    mine, _theirs = agencies
+    document = LegalDocument.objects.create(number="123/2015/NĐ-CP", title="Nghị định hộ tịch",
+                                            issuer="Chính phủ")
+    client.force_login(officer(mine, Role.AGENCY_ADMIN))
+    client.post(f"{ADMIN}legaldocument/{document.pk}/change/",
+                {"number": "123/2015/NĐ-CP", "title": "Đã bị sửa", "issuer": "Chính phủ"})
+    assert LegalDocument.objects.get(pk=document.pk).title == "Nghị định hộ tịch"
+
+
+def test_operators_enter_the_items_of_a_decision(client):
+    client.force_login(officer(AgencyFactory(), Role.OPERATOR))
+    page = client.get(f"{ADMIN}publicationdecision/add/").content.decode()
+    assert "items-TOTAL_FORMS" in page

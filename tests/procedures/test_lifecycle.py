@@ -113,3 +113,32 @@ def test_process_budgets_must_add_up_to_the_legal_time():
     short = good[:2]
     problem = services.budget_problem(procedure, short)
     assert problem is not None and "20" in problem and "24" in problem
+
+
+def test_half_days_count_after_the_whole_days():
+    monday = at(2026, 3, 2, 10)
+    two = services.add_period(monday, Decimal(2), TimeUnit.WORKING_DAYS)
+    half = services.add_period(monday, Decimal("2.5"), TimeUnit.WORKING_DAYS)
+    three = services.add_period(monday, Decimal(3), TimeUnit.WORKING_DAYS)
+    assert two < half < three
+    assert half == at(2026, 3, 5, 11, 30)  # Wed 17:30 + 4 working hours
+
+
+def test_a_same_day_method_overrides_the_procedure_time():
+    procedure = ProcedureFactory(processing_time=Decimal(10))
+    ProcedureMethod.objects.create(procedure=procedure, channel="counter",
+                                   processing_unit=TimeUnit.SAME_DAY)
+    assert services.due_at(procedure, at(2026, 3, 2, 9), "counter") == at(2026, 3, 2, 17, 30)
+
+
+def test_a_decision_cannot_abolish_a_never_published_draft():
+    draft = ProcedureFactory()
+    decision = PublicationDecision.objects.create(
+        number="13/QĐ-UBND", signed_on=at(2026, 3, 2).date(), signer="Chủ tịch UBND tỉnh",
+        received_at=at(2026, 3, 2, 8))
+    DecisionItem.objects.create(decision=decision, procedure=draft,
+                                change=DecisionItem.Change.ABOLISHED)
+    with pytest.raises(services.CatalogueError):
+        services.apply_decision(decision)
+    draft.refresh_from_db()
+    assert draft.status == Procedure.Status.DRAFT
