@@ -1,2 +1,10 @@
+"""Issued documents of a dossier (D4), under ``/ho-so/tai-lieu/``."""
+
+from django.urls import path
+
+from .documents import views
+
 app_name = "documents"
-urlpatterns: list = []
+urlpatterns = [
+    path("download/<int:pk>/", views.download, name="download"),
+]

@@ -112,10 +112,22 @@ def _run(dossier: Dossier, name: str, *, actor: str, user: Any = None, perm: Per
     return locked
 
 
-def _after_commit(event: DossierEvent) -> None:
-    """Work that follows a transition once it is committed: the applicant's message (D10)."""
-    from .notifications import SUBJECTS, notify_applicant
+#: The document each transition issues (D4, Circular 03/2025 Annex I).
+DOCUMENTS = {"accept": "receipt", "register_at_counter": "receipt",
+             "ask_to_complete": "completion_request", "refuse": "refusal"}
 
+
+def _after_commit(event: DossierEvent) -> None:
+    """Work that follows a transition: the document it issues (created in the same transaction,
+    rendered by a task once committed) and the applicant's message (D10)."""
+    from .documents.services import issue
+    from .notifications import SUBJECTS, notify_applicant
+    from .tasks import render_document
+
+    kind = DOCUMENTS.get(event.transition)
+    if kind is not None:
+        document = issue(event, kind)
+        transaction.on_commit(lambda: render_document.delay(document.pk))
     if event.transition in SUBJECTS:
         transaction.on_commit(lambda: notify_applicant.delay(event.pk))
 

@@ -1,9 +1,8 @@
 """URL configuration: Vietnamese paths for the public, ``/admin/`` and ``/api/`` for the rest."""
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
@@ -35,5 +34,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.DEBUG:  # development only; private uploads and documents are never served here
+    urlpatterns += [
+        re_path(r"^media/(?P<path>.*)$", views.public_media),
+    ]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.static import serve
 
 from portal.agencies.models import Agency
 
@@ -32,6 +34,17 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         target = f"{target}?{urlencode({'next': next_url})}"
     return redirect(target)
+
+
+#: Media folders holding personal data: served only through permission-checked views.
+PRIVATE_MEDIA_PREFIXES = ("dossiers/", "eforms/", "imports/")
+
+
+def public_media(request: HttpRequest, path: str) -> HttpResponse:
+    """Development server for public media (e.g. decision files); private folders answer 404."""
+    if path.lstrip("/").startswith(PRIVATE_MEDIA_PREFIXES) or ".." in path:
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
