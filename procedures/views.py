@@ -8,7 +8,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +16,7 @@ from . import selectors
 from .models import Channel, Fee, OnlineLevel, Procedure
 
 #: URL names the e-form fill page may have (the e-forms work names it); the first that resolves.
-EFORM_FILL_URL_NAMES = ("procedures:eform_fill", "eforms:fill", "eforms:eform_fill")
+EFORM_FILL_URL_NAMES = ("eforms:fill",)
 
 
 class CatalogueForm(forms.Form):
@@ -85,13 +85,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
 def eform_fill_url(procedure: Procedure, symbol: str) -> str:
     """The fill page of one of the procedure's e-forms."""
     kwargs = {"code": procedure.national_code, "symbol": symbol}
-    for name in EFORM_FILL_URL_NAMES:
-        try:
-            return reverse(name, kwargs=kwargs)
-        except NoReverseMatch:
-            continue
-    return f"{reverse('procedures:detail', kwargs={'code': procedure.national_code})}" \
-           f"bieu-mau/{symbol}/"
+    return reverse(EFORM_FILL_URL_NAMES[0], kwargs=kwargs)
 
 
 def _fee_rows(procedure: Procedure) -> list[dict[str, Any]]:
@@ -127,7 +121,10 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     online = procedure.offers_online_submission
     forms_ = [{"form": f, "url": eform_fill_url(procedure, f.symbol) if online else ""}
               for f in procedure.active_forms]  # type: ignore[attr-defined]
-    submit_url = forms_[0]["url"] if forms_ else ""
+    # Online submission starts a dossier (D1); its draft embeds the procedure's e-form.
+    submit_url = (reverse("dossiers_citizen:start", kwargs={"national_code":
+                                                             procedure.national_code})
+                  if online and forms_ else "")
     return render(request, "procedures/detail.html", {
         "procedure": procedure,
         "processing_time": selectors.format_time(procedure.processing_time,

@@ -293,12 +293,12 @@ def test_the_page_shows_every_public_item(client):
     assert [(c.originals, c.copies) for c in components] == [(1, 0), (1, 2), (1, 0)]
 
 
-def test_submit_online_button_opens_the_first_active_form(client):
+def test_submit_online_button_starts_a_dossier(client):
     khai_sinh()
     html = client.get("/thu-tuc/1.001193/").text
     assert 'data-testid="submit-online"' in html
     assert "Nộp hồ sơ trực tuyến" in html
-    assert 'href="/thu-tuc/1.001193/bieu-mau/TK01/"' in html
+    assert 'href="/ho-so/nop/1.001193/"' in html  # starts a dossier (D1)
 
 
 def test_no_button_for_an_offline_procedure(client):

@@ -37,7 +37,7 @@ def test_visitor_searches_without_accents_and_opens_the_procedure(live_server, p
     expect(page.get_by_test_id("fees")).to_contain_text("1.400.000 đ")
     button = page.get_by_role("link", name="Nộp hồ sơ trực tuyến")
     expect(button).to_be_visible()
-    expect(button).to_have_attribute("href", "/thu-tuc/1.001193/bieu-mau/TK01/")
+    expect(button).to_have_attribute("href", "/ho-so/nop/1.001193/")
 
 
 def test_filters_work_without_javascript(live_server, browser):
