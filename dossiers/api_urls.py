@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("dossiers.api_citizen")),
     path("", include("dossiers.api_intake")),
     path("", include("dossiers.api_lookup")),
+    path("", include("dossiers.api_dvcqg")),
 ]

@@ -95,6 +95,10 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     def submit(self) -> None:
         """The applicant (or the national portal) submits the dossier online (D1)."""
 
+    @transition(field=state, source=State.DRAFT, target=State.SUBMITTED)
+    def receive_from_portal(self) -> None:
+        """A dossier submitted on the National Public Service Portal arrives (D1, I2)."""
+
     @transition(field=state, source=State.INCOMPLETE, target=State.SUBMITTED)
     def resubmit(self) -> None:
         """The applicant sends the completed dossier; intake starts again (LEGAL-NOTES §3)."""

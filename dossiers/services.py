@@ -193,6 +193,37 @@ def start_draft(procedure: Procedure, *, applicant: Any, receiving_agency: Agenc
     )
 
 
+# -- the national portal ---------------------------------------------------------------------
+
+
+def receive_from_portal(procedure: Procedure, agency: Agency, *, code: str,
+                        submitted_at: datetime, **applicant: Any) -> tuple[Dossier, bool]:
+    """A dossier submitted on DVCQG enters our intake queue with its national code; the intake
+    period counts from its submission there (W2). Idempotent by code: ``(dossier, created)``."""
+    existing = Dossier.objects.filter(code=code).first()
+    if existing is not None:
+        if existing.channel != Channel.DVCQG or existing.procedure_id != procedure.pk:
+            raise DossierError(_("Another dossier already has this code."))
+        return existing, False
+    draft = start_draft(procedure, applicant=None, receiving_agency=agency,
+                        channel=Channel.DVCQG, **applicant)
+
+    def after(d: Dossier, now: datetime) -> None:
+        d.code = code
+        d.submitted_at = submitted_at
+        hours = Province.current().intake_deadline_working_hours
+        d.intake_due_at = get_calendar().add_working_hours(submitted_at, hours)
+
+    try:
+        with transaction.atomic():
+            dossier = _run(draft, "receive_from_portal", actor=Actor.SYSTEM,
+                           data={"source": "DVCQG"}, after=after)
+    except IntegrityError:  # the same code arrived twice at once
+        Dossier.objects.filter(pk=draft.pk).delete()
+        return Dossier.objects.get(code=code), False
+    return dossier, True
+
+
 # -- applicant transitions -------------------------------------------------------------------
 
 

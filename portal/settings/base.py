@@ -215,6 +215,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Shared token the National Public Service Portal presents when it pushes dossiers to us.
+DVCQG_INBOUND_TOKEN = env.str("DVCQG_INBOUND_TOKEN", default="")
+
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
