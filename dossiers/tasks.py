@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .models import DossierDocument
+from .models import Dossier, DossierDocument
 
 
 @shared_task(name="dossiers.render_document", bind=True, max_retries=5,
@@ -19,3 +19,24 @@ def render_document(self: object, document_id: int) -> bool:
         return False
     ensure_rendered(document)
     return True
+
+
+@shared_task(name="dossiers.close_overdue_incomplete")
+def close_overdue_incomplete() -> int:
+    """Close the dossiers whose applicant did not complete them within the completion period
+    (LEGAL-NOTES §3). Each is closed in its own transaction; one that changed meanwhile (the
+    applicant completed it at the last minute) is skipped. Safe to run again at any time."""
+    from django.utils import timezone
+
+    from .services import DossierError, close_incomplete
+    from .states import State
+
+    closed = 0
+    due = Dossier.objects.filter(state=State.INCOMPLETE, completion_due_at__lte=timezone.now())
+    for dossier in due.iterator(chunk_size=200):
+        try:
+            close_incomplete(dossier)
+        except DossierError:
+            continue
+        closed += 1
+    return closed

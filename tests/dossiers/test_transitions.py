@@ -291,3 +291,25 @@ def test_the_documented_diagram_is_current():
     from django.core.management import call_command
 
     call_command("dossier_diagram", check=True)
+
+
+def test_the_periodic_sweep_closes_only_overdue_incomplete_dossiers(setup):
+    from django_celery_beat.models import PeriodicTask
+
+    from dossiers.tasks import close_overdue_incomplete
+
+    _procedure, _agency, citizen, clerk = setup
+    overdue, fresh = draft(setup), draft(setup)
+    with time_machine.travel(at(2026, 3, 2, 8, 0), tick=False):
+        for dossier in (overdue,):
+            services.submit(dossier, by=citizen)
+            services.ask_to_complete(dossier, by=clerk, defects=["Thiếu tờ khai"])
+    with time_machine.travel(at(2026, 3, 20, 8, 0), tick=False):
+        services.submit(fresh, by=citizen)
+        services.ask_to_complete(fresh, by=clerk, defects=["Thiếu tờ khai"])
+    with time_machine.travel(at(2026, 3, 25, 8, 0), tick=False):
+        assert close_overdue_incomplete() == 1
+        assert close_overdue_incomplete() == 0  # idempotent
+    assert Dossier.objects.get(pk=overdue.pk).state == State.REFUSED
+    assert Dossier.objects.get(pk=fresh.pk).state == State.INCOMPLETE
+    assert PeriodicTask.objects.filter(task="dossiers.close_overdue_incomplete").exists()
