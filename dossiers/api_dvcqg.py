@@ -67,11 +67,20 @@ class PortalDossierSerializer(serializers.Serializer):
         return data
 
 
+class PortalAnswerSerializer(serializers.Serializer):
+    error_code = serializers.IntegerField()
+    message = serializers.CharField()
+    MaHoSo = serializers.CharField(required=False)
+
+
 class PortalDossierView(APIView):
     authentication_classes: list[type] = []
     permission_classes = [PortalToken]
+    serializer_class = PortalDossierSerializer
 
     @extend_schema(request=PortalDossierSerializer, tags=["dvcqg"],
+                   responses={200: PortalAnswerSerializer, 201: PortalAnswerSerializer,
+                              400: PortalAnswerSerializer, 409: PortalAnswerSerializer},
                    summary="Receive a dossier submitted on the National Public Service Portal")
     def post(self, request: Request) -> Response:
         serializer = PortalDossierSerializer(data=request.data)
