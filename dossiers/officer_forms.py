@@ -29,8 +29,8 @@ PUNCTUALITY_CHOICES = [
 
 
 class QueueFilterForm(forms.Form):
-    procedure = forms.ModelChoiceField(queryset=Procedure.objects.none(), required=False,
-                                       label=_("procedure"), empty_label=_("all"))
+    procedure = forms.TypedChoiceField(required=False, label=_("procedure"), coerce=int,
+                                       empty_value=None)
     state = forms.ChoiceField(
         required=False, label=_("state"),
         choices=[(s, State(s).label) for s in selectors.QUEUE_STATES])
@@ -41,8 +41,14 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast(forms.ModelChoiceField, self.fields["procedure"]).queryset = (
-            selectors.received_procedures(user))
+        # One query: the choices are read once and the chosen one validated against them.
+        self._procedures = {p.pk: p for p in selectors.received_procedures(user)}
+        cast(forms.TypedChoiceField, self.fields["procedure"]).choices = [
+            ("", _("all")), *((pk, str(p)) for pk, p in self._procedures.items())]
+
+    def clean_procedure(self) -> Procedure | None:
+        pk = self.cleaned_data.get("procedure")
+        return self._procedures.get(pk) if pk is not None else None
 
     def filters(self) -> dict[str, Any]:
         """The valid filters (an invalid value is ignored rather than failing the page)."""
