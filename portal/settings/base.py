@@ -218,6 +218,11 @@ SPECTACULAR_SETTINGS = {
 # Shared token the National Public Service Portal presents when it pushes dossiers to us.
 DVCQG_INBOUND_TOKEN = env.str("DVCQG_INBOUND_TOKEN", default="")
 
+# SMS gateway of the province (portal/notifications/sms.py); empty: SMS off.
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+SMS_SENDER = env.str("SMS_SENDER", default="DICHVUCONG")
+
 # --- Celery -----------------------------------------------------------------------------------
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"

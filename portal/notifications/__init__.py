@@ -1,0 +1,1 @@
+"""Notification channels shared by the business apps (D10)."""
