@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from kombu import pools
 
 from portal.celery import app
 from portal.ops.tasks import ping
@@ -18,12 +19,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _forget_connections() -> None:
-    """Make the app rebuild its result backend and broker pool from the current config."""
+    """Make the app rebuild its result backend and broker pools from the current config
+    (kombu also keeps producer pools in a process-wide registry: reset it too)."""
     app._local.__dict__.pop("backend", None)
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
-    app.amqp._producer_pool = None  # it wraps the connection pool closed above
+    app.amqp._producer_pool = None
+    pools.reset()
 
 
 @pytest.fixture
