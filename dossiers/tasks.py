@@ -5,6 +5,11 @@ from __future__ import annotations
 from celery import shared_task
 
 from .models import Dossier, DossierDocument
+from .notifications import notify_applicant, send_sms_for_event
+
+#: Celery's autodiscovery imports this module only: the notification tasks are registered here.
+__all__ = ["close_overdue_incomplete", "notify_applicant", "render_document",
+           "send_sms_for_event"]
 
 
 @shared_task(name="dossiers.render_document", bind=True, max_retries=5,

@@ -215,6 +215,10 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Public address of the portal printed in documents (the receipt's QR code); empty: the
+# province's domain over HTTPS.
+PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="")
+
 # Shared token the National Public Service Portal presents when it pushes dossiers to us.
 DVCQG_INBOUND_TOKEN = env.str("DVCQG_INBOUND_TOKEN", default="")
 
