@@ -26,30 +26,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
+
+from pgdb import create_database_if_missing  # noqa: E402 - bench/ is the script folder
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.development")
 
 TARGET_P95_MS = 150.0
 TARGET_QUERIES = 10
-
-
-def create_database_if_missing(url: str) -> None:
-    """``CREATE DATABASE`` on PostgreSQL when the database in ``url`` does not exist yet."""
-    if not url.startswith(("postgres://", "postgresql://")):
-        return
-    import environ
-    import psycopg
-    from psycopg import sql
-
-    cfg = environ.Env.db_url_config(url)
-    params = {"host": cfg.get("HOST") or None, "port": cfg.get("PORT") or None,
-              "user": cfg.get("USER") or None, "password": cfg.get("PASSWORD") or None}
-    with psycopg.connect(dbname="postgres", autocommit=True,
-                         **{k: v for k, v in params.items() if v}) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
-                              [cfg["NAME"]]).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(cfg["NAME"])))
-            print(f"created database {cfg['NAME']}")
 
 
 def percentile(values: list[float], share: float) -> float:

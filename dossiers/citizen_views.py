@@ -7,6 +7,7 @@ Plain HTML forms that work without JavaScript; the rules live in :mod:`dossiers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -142,6 +143,22 @@ def _handle_upload(request: HttpRequest, dossier: Dossier) -> str | tuple[int, s
     return _("“%(name)s” was added to the dossier.") % {"name": upload.name}
 
 
+def _file_action(request: HttpRequest, dossier: Dossier, action: str, here: str,
+                 template: str, context: Callable[..., dict[str, Any]]) -> HttpResponse:
+    """Add or remove a paper, on the draft page and on the completion page alike."""
+    if action == "upload":
+        result = _handle_upload(request, dossier)
+        if isinstance(result, tuple):
+            return render(request, template,
+                          context(request, dossier, upload_errors={result[0]: result[1]}),
+                          status=400)
+        messages.success(request, result)
+    else:
+        submission.remove_file(dossier, _int(request.POST.get("file")) or 0, by=request.user)
+        messages.success(request, _("The file was removed."))
+    return redirect(here + "#papers")
+
+
 def _int(value: Any) -> int | None:
     try:
         return int(value)
@@ -177,18 +194,9 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
             submission.save_eform(dossier, current[1], form, by=request.user)
             messages.success(request, _("The e-form was saved with your dossier."))
             return redirect(here + "#eform")
-        if action == "upload":
-            result = _handle_upload(request, dossier)
-            if isinstance(result, tuple):
-                return render(request, "dossiers/citizen/draft.html", _wizard_context(
-                    request, dossier, upload_errors={result[0]: result[1]}), status=400)
-            messages.success(request, result)
-            return redirect(here + "#papers")
-        if action == "remove":
-            submission.remove_file(dossier, _int(request.POST.get("file")) or 0,
-                                   by=request.user)
-            messages.success(request, _("The file was removed."))
-            return redirect(here + "#papers")
+        if action in ("upload", "remove"):
+            return _file_action(request, dossier, action, here, "dossiers/citizen/draft.html",
+                                _wizard_context)
         if action == "delivery":
             try:
                 submission.set_delivery(dossier, request.POST.get("delivery", ""),
@@ -279,18 +287,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             services.withdraw(dossier, by=request.user, reason=reason[:1000])
             messages.success(request, _("The dossier was withdrawn."))
             return redirect(here)
-        if action == "upload":
-            result = _handle_upload(request, dossier)
-            if isinstance(result, tuple):
-                return render(request, "dossiers/citizen/detail.html", _detail_context(
-                    request, dossier, upload_errors={result[0]: result[1]}), status=400)
-            messages.success(request, result)
-            return redirect(here + "#papers")
-        if action == "remove":
-            submission.remove_file(dossier, _int(request.POST.get("file")) or 0,
-                                   by=request.user)
-            messages.success(request, _("The file was removed."))
-            return redirect(here + "#papers")
+        if action in ("upload", "remove"):
+            return _file_action(request, dossier, action, here, "dossiers/citizen/detail.html",
+                                _detail_context)
         if action == "resubmit":
             try:
                 submission.send_again(dossier, by=request.user,
