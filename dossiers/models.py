@@ -77,6 +77,36 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
         _("working time waiting for the applicant (s)"), default=0
     )
 
+    # -- the processing half (D5-D7) --
+    processing_agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="processed_dossiers", verbose_name=_("processing agency"),
+        help_text=_("The agency whose internal process settles the dossier (TH 11.2)."),
+    )
+    current_step = models.ForeignKey(
+        "DossierStep", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("current step"),
+    )
+    rescheduled_due_at = models.DateTimeField(
+        _("new appointment"), null=True, blank=True,
+        help_text=_("Set once by the apology letter; the legal due time stays as it was and "
+                    "reports still count the dossier as late (LEGAL-NOTES §3)."),
+    )
+    apologised_at = models.DateTimeField(_("apology issued"), null=True, blank=True)
+    settled_at = models.DateTimeField(_("settled"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("result returned"), null=True, blank=True)
+    intake_warned_at = models.DateTimeField(
+        _("intake officers warned"), null=True, blank=True,
+        help_text=_("The intake due-soon warning was sent (once per due instant)."))
+    overdue_at = models.DateTimeField(
+        _("marked overdue"), null=True, blank=True,
+        help_text=_("The intake or result due time passed; the agency lead was told (once per "
+                    "due instant)."))
+    synced_at = models.DateTimeField(
+        _("last acknowledged by the national portal"), null=True, blank=True,
+        help_text=_("Set by the DVCQG outbox when the portal acknowledges the latest event."),
+    )
+
     class Meta:
         verbose_name = _("dossier")
         verbose_name_plural = _("dossiers")
@@ -84,6 +114,7 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["receiving_agency", "state", "intake_due_at"]),
             models.Index(fields=["receiving_agency", "state", "processing_due_at"]),
             models.Index(fields=["applicant", "-created_at"]),
+            models.Index(fields=["processing_agency", "state", "processing_due_at"]),
         ]
 
     def __str__(self) -> str:
@@ -123,10 +154,52 @@ class Dossier(ConcurrentTransitionMixin, models.Model):
     def close_incomplete(self) -> None:
         """Not completed within the completion period: closed by the system."""
 
-    @transition(field=state, source=[State.DRAFT, State.SUBMITTED, State.INCOMPLETE],
+    @transition(field=state, source=[State.DRAFT, State.SUBMITTED, State.INCOMPLETE,
+                                     State.RECEIVED, State.PROCESSING,
+                                     State.WAITING_SUPPLEMENT, State.WAITING_PAYMENT],
                 target=State.WITHDRAWN)
     def withdraw(self) -> None:
-        """The applicant withdraws before any decision (Decree 118/2025 Art. 21)."""
+        """The applicant withdraws while no decision or result exists (Decree 118/2025
+        Art. 21); the service checks the "no result yet" guard."""
+
+    # -- processing (D5-D7) --
+
+    @transition(field=state, source=State.RECEIVED, target=State.PROCESSING)
+    def start_processing(self) -> None:
+        """Right after intake the dossier moves to the processing agency and its first step
+        (TH 11.2)."""
+
+    @transition(field=state, source=State.PROCESSING, target=State.WAITING_SUPPLEMENT)
+    def ask_supplement(self) -> None:
+        """Found incomplete during processing: the applicant must supplement; the clock stops
+        (D6, W4)."""
+
+    @transition(field=state, source=State.WAITING_SUPPLEMENT, target=State.PROCESSING)
+    def supplement(self) -> None:
+        """The applicant sends the supplement; the clock runs again (LEGAL-NOTES §3)."""
+
+    @transition(field=state, source=State.PROCESSING, target=State.WAITING_PAYMENT)
+    def ask_payment(self) -> None:
+        """Fees or obligations decided during processing: the clock stops until paid (D6)."""
+
+    @transition(field=state, source=State.WAITING_PAYMENT, target=State.PROCESSING)
+    def confirm_payment(self) -> None:
+        """The payment is confirmed; the clock runs again."""
+
+    @transition(field=state, source=[State.RECEIVED, State.PROCESSING,
+                                     State.WAITING_SUPPLEMENT, State.WAITING_PAYMENT],
+                target=State.STOPPED)
+    def stop(self) -> None:
+        """The agency stops processing while no decision or result exists (Decree 118/2025
+        Art. 21; Circular 03/2025 Art. 7); the stop notice is issued."""
+
+    @transition(field=state, source=State.PROCESSING, target=State.SETTLED)
+    def settle(self) -> None:
+        """The last step is done and the signed result exists (D7)."""
+
+    @transition(field=state, source=State.SETTLED, target=State.RETURNED)
+    def return_result(self) -> None:
+        """The result reaches the applicant: online, at the counter or by post (D7)."""
 
 
 class DossierEvent(models.Model):
@@ -202,6 +275,14 @@ class DossierFile(models.Model):
         related_name="+", verbose_name=_("uploaded by"),
     )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    reused = models.BooleanField(
+        _("reused from the data warehouse"), default=False,
+        help_text=_("Taken from the applicant's data warehouse instead of uploaded (D9)."),
+    )
+    source = models.CharField(
+        _("source"), max_length=80, blank=True,
+        help_text=_("Where a reused paper came from, e.g. “result:123” or “warehouse:45”."),
+    )
 
     class Meta:
         ordering = ["dossier", "component__order", "uploaded_at"]
@@ -220,6 +301,8 @@ class DossierDocument(models.Model):
         RECEIPT = "receipt", _("receipt and appointment")
         COMPLETION_REQUEST = "completion_request", _("request to complete the dossier")
         REFUSAL = "refusal", _("refusal to receive")
+        APOLOGY = "apology", _("apology and new appointment")
+        STOP_NOTICE = "stop_notice", _("notice of stopped processing")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
     kind = models.CharField(_("document"), max_length=24, choices=Kind)
@@ -242,3 +325,111 @@ class DossierDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.dossier}"
+
+
+class DossierStep(models.Model):
+    """One step of the internal process, instantiated for a dossier (D5): who holds it, when it
+    is due by its budget, and how it ended. A dossier has at most one open step at a time."""
+
+    class Outcome(models.TextChoices):
+        DONE = "done", _("done")
+        SENT_BACK = "sent_back", _("sent back to the previous step")
+        CANCELLED = "cancelled", _("cancelled")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    process_step = models.ForeignKey(
+        "procedures.ProcessStep", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("process step"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("step"), max_length=255)
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="dossier_steps",
+        verbose_name=_("agency"),
+        help_text=_("The processing agency, or the other agency of an inter-agency step."),
+    )
+    unit = models.CharField(_("responsible unit"), max_length=255, blank=True)
+    role = models.CharField(_("responsible role"), max_length=20, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="dossier_steps", verbose_name=_("assignee"),
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("assigned by"),
+    )
+    is_inter_agency = models.BooleanField(_("inter-agency step"), default=False)
+    budget_seconds = models.PositiveIntegerField(_("budget (working seconds)"))
+    started_at = models.DateTimeField(_("started"))
+    due_at = models.DateTimeField(_("due"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    paused_seconds = models.PositiveIntegerField(
+        _("working time waiting for the applicant (s)"), default=0)
+    warned_at = models.DateTimeField(
+        _("officer warned"), null=True, blank=True,
+        help_text=_("The due-soon warning was sent (once per due instant)."))
+    overdue_at = models.DateTimeField(
+        _("marked overdue"), null=True, blank=True,
+        help_text=_("Marked overdue and the agency lead told (once per due instant)."))
+
+    class Meta:
+        ordering = ["dossier", "started_at", "id"]
+        verbose_name = _("dossier step")
+        verbose_name_plural = _("dossier steps")
+        indexes = [
+            models.Index(fields=["assignee", "finished_at", "due_at"]),
+            models.Index(fields=["agency", "finished_at", "due_at"]),
+            models.Index(fields=["finished_at", "due_at"], name="open_step_due_idx",
+                         condition=models.Q(finished_at__isnull=True)),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier"], condition=models.Q(finished_at=None),
+                                    name="one_open_step_per_dossier"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} — {self.order}. {self.name}"
+
+
+def _private_result_path(instance: DossierResult, filename: str) -> str:
+    suffix = Path(filename).suffix.lower()
+    return f"dossiers/{instance.dossier_id}/results/{uuid.uuid4().hex}{suffix}"
+
+
+class DossierResult(models.Model):
+    """The result of a dossier (D7): the document uploaded or generated, then signed (PAdES)
+    by the agency leader. Only a signed result can be released (TG 16.4)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="results")
+    title = models.CharField(_("title"), max_length=255)
+    number = models.CharField(_("number"), max_length=80, blank=True)
+    file = models.FileField(_("unsigned document"), upload_to=_private_result_path,
+                            max_length=255)
+    signed_file = models.FileField(_("signed document"), upload_to=_private_result_path,
+                                   max_length=255, blank=True)
+    sha256 = models.CharField(_("SHA-256 of the signed document"), max_length=64, blank=True)
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("prepared by"),
+    )
+    prepared_at = models.DateTimeField(_("prepared"), auto_now_add=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("signed by"),
+    )
+    signed_at = models.DateTimeField(_("signed"), null=True, blank=True)
+    signer_subject = models.CharField(_("certificate subject"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["dossier", "prepared_at"]
+        verbose_name = _("dossier result")
+        verbose_name_plural = _("dossier results")
+
+    def __str__(self) -> str:
+        return f"{self.title} — {self.dossier}"
+
+    @property
+    def is_signed(self) -> bool:
+        return bool(self.signed_file) and self.signed_at is not None

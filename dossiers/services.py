@@ -27,6 +27,7 @@ from portal.calendar.services import get_calendar
 from procedures.models import Procedure
 from procedures.services import due_at
 
+from .hooks import run_event_handlers
 from .models import Dossier, DossierEvent, DossierSequence
 from .states import Actor, Channel, Delivery, State
 
@@ -68,12 +69,16 @@ def _actor_name(user: Any) -> str:
     return user.get_full_name() if hasattr(user, "get_full_name") else str(user)
 
 
-def _check_actor(dossier: Dossier, actor: str, user: Any, perm: Perm | None) -> None:
+def _check_actor(dossier: Dossier, actor: str, user: Any, perm: Perm | None,
+                 agency_id: int | None = None) -> None:
+    """``agency_id``: the agency whose officers may act (the receiving agency by default; the
+    processing agency or an inter-agency step's agency for processing actions)."""
     if actor == Actor.CITIZEN:
         if user is None or dossier.applicant_id != user.pk:
             raise DossierError(_("Only the applicant can do this."))
     elif actor == Actor.OFFICER:
-        if user is None or perm is None or not has_perm(user, perm, dossier.receiving_agency_id):
+        agency_id = agency_id or dossier.receiving_agency_id
+        if user is None or perm is None or not has_perm(user, perm, agency_id):
             raise DossierError(_("You have no right to do this for this agency's dossiers."))
     elif actor == Actor.SYSTEM and user is not None:
         raise DossierError(_("Only the system does this."))
@@ -82,18 +87,27 @@ def _check_actor(dossier: Dossier, actor: str, user: Any, perm: Perm | None) -> 
 def _run(dossier: Dossier, name: str, *, actor: str, user: Any = None, perm: Perm | None = None,
          reason: str = "", data: dict[str, Any] | None = None,
          before: Callable[[Dossier, datetime], None] | None = None,
-         after: Callable[[Dossier, datetime], None] | None = None) -> Dossier:
-    """Lock, check, transition, update deadlines, write the event; all or nothing."""
+         after: Callable[[Dossier, datetime], None] | None = None,
+         agency: Callable[[Dossier], int | None] | None = None) -> Dossier:
+    """Lock, check, transition, update deadlines, write the event; all or nothing.
+
+    ``agency`` picks, from the locked row, the agency whose officers may act (default: the
+    receiving agency). ``name`` is an FSM transition of :class:`Dossier`, or one of
+    :data:`IN_STATE_ACTIONS` (a recorded action that keeps the state, e.g. a step handed on).
+    """
     with transaction.atomic():
         locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-        _check_actor(locked, actor, user, perm)
+        _check_actor(locked, actor, user, perm, agency(locked) if agency else None)
         now = timezone.now()
-        method = getattr(locked, name)
         from_state = locked.state
         if before is not None:
             before(locked, now)
         try:
-            method()
+            if name in IN_STATE_ACTIONS:
+                if locked.state not in IN_STATE_ACTIONS[name]:
+                    raise TransitionNotAllowed(name)
+            else:
+                getattr(locked, name)()
         except TransitionNotAllowed:
             raise DossierError(
                 _("This dossier is now “%(state)s”; the action is no longer possible.")
@@ -107,9 +121,25 @@ def _run(dossier: Dossier, name: str, *, actor: str, user: Any = None, perm: Per
             actor_kind=actor, actor_name=_actor_name(user), transition=name,
             from_state=from_state, to_state=locked.state, reason=reason, data=data or {},
         )
+        run_event_handlers(event)
         _after_commit(event)
     dossier.refresh_from_db()
     return locked
+
+
+#: Recorded actions that keep the dossier's state, with the states they are allowed in: step
+#: hand-overs (D5), the apology and new appointment (D6), a result prepared or signed (D7).
+IN_STATE_ACTIONS: dict[str, frozenset[str]] = {
+    "assign_step": frozenset({State.PROCESSING}),
+    "complete_step": frozenset({State.PROCESSING}),
+    "send_back_step": frozenset({State.PROCESSING}),
+    "forward_step": frozenset({State.PROCESSING}),
+    "return_step": frozenset({State.PROCESSING}),
+    "apologise": frozenset({State.PROCESSING, State.WAITING_SUPPLEMENT,
+                            State.WAITING_PAYMENT}),
+    "prepare_result": frozenset({State.PROCESSING}),
+    "sign_result": frozenset({State.PROCESSING}),
+}
 
 
 #: The document each transition issues (D4, Circular 03/2025 Annex I).

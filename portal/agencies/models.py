@@ -134,6 +134,18 @@ class Province(models.Model):
         default=8,
         help_text=_("Decree 45/2020 Art. 11; Thanh Hóa 17/2024."),
     )
+    supplement_clock_rule = models.CharField(
+        _("after a supplement during processing"), max_length=10, default="continue",
+        choices=[("continue", _("the period continues with the time left")),
+                 ("restart", _("the period starts again in full"))],
+        help_text=_("Decree 61/2018 Art. 19 (carried into Decree 118/2025): the time already "
+                    "spent counts and the period continues. Some provinces restart it."),
+    )
+    due_warning_working_hours = models.PositiveSmallIntegerField(
+        _("warn officers before a due time (working hours)"), default=4,
+        help_text=_("Officers are warned this many working hours before their intake or step "
+                    "deadline."),
+    )
 
     class Meta:
         verbose_name = _("province")

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "portal.calendar",
     "portal.audit",
     "portal.ops",
+    "portal.notifications",
+    "portal.signing",
+    "portal.dvcqg",
     # the business apps
     "procedures",
     "dossiers",

@@ -1,0 +1,7 @@
+"""In-app messages (D10): /thong-bao/."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "notifications"
+
+urlpatterns: list = []
