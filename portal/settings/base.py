@@ -274,3 +274,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- results and signatures (D7, D9) ------------------------------------------------------------
+# Passphrase of the encrypted PKCS#12 keys of signing certificates (default: derived from the
+# secret key; set it apart in production so a database dump alone never yields a key).
+SIGNING_KEY_PASSPHRASE = env.str("SIGNING_KEY_PASSPHRASE", default="")
+# A TTF font for the visible signature stamp (Vietnamese text); system Noto/DejaVu by default.
+SIGNING_STAMP_FONT = env.str("SIGNING_STAMP_FONT", default="")
+# Largest uploaded result document (MB).
+RESULT_MAX_UPLOAD_MB = env.float("RESULT_MAX_UPLOAD_MB", default=20.0)
