@@ -1,25 +1,27 @@
-"""E-mail to the applicant on every change that concerns them (D10; TG 15.2.a).
+"""The applicant is told of every change that concerns them (D10; TG 15.2.a).
 
-Sent by a Celery task after the transition commits, so a mail server that is down never blocks
-or rolls back a dossier transition; the tasks retry with backoff, e-mail and SMS apart. Like
-the issued documents, the messages are in Vietnamese whatever language the portal shows. The
-delivery log and in-app messages come with the notifications issue.
+:func:`write_applicant_messages` runs as a dossier event handler, inside the transition's
+transaction: it calls :func:`portal.notifications.services.notify`, which writes the in-app
+message (for an applicant with an account), the e-mail and the SMS to the delivery log. The
+worker sends them after commit with retries, so a mail server or SMS gateway that is down never
+blocks or rolls back a dossier transition. The messages are in Vietnamese whatever language the
+portal shows (one template per event under ``templates/dossiers/email/``), and deduplicated per
+event (``dossier_event:<id>``).
 """
 
 from __future__ import annotations
 
 import logging
-import unicodedata
-from smtplib import SMTPException
+from datetime import datetime
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from portal.agencies.models import Province
-from portal.notifications.sms import SmsError, send_sms
+from portal.notifications.models import Delivery
+from portal.notifications.services import fold_diacritics, notify, send_delivery
 
 from .models import DossierEvent
 
@@ -35,7 +37,33 @@ SUBJECTS = {
     "refuse": "Hồ sơ {code} không được tiếp nhận",
     "close_incomplete": "Hồ sơ {code} đã bị đóng do không bổ sung đúng hạn",
     "withdraw": "Hồ sơ {code} đã được rút",
+    "ask_supplement": "Hồ sơ {code} cần bổ sung giấy tờ",
+    "supplement": "Hồ sơ {code} đã nhận được giấy tờ bổ sung",
+    "ask_payment": "Hồ sơ {code} chờ thực hiện nghĩa vụ tài chính",
+    "confirm_payment": "Hồ sơ {code} đã được xác nhận thanh toán",
+    "apologise": "Hồ sơ {code} bị chậm: thư xin lỗi và hẹn lại ngày trả kết quả",
+    "stop": "Hồ sơ {code} đã bị dừng xử lý",
+    "settle": "Hồ sơ {code} đã có kết quả",
+    "return_result": "Kết quả hồ sơ {code} đã được trả",
 }
+
+#: One template per event; events sharing a message share a template.
+TEMPLATES = {"register_at_counter": "accept"}
+
+KIND_PREFIX = "dossier_"
+
+
+def dedupe_key(event: DossierEvent) -> str:
+    return f"dossier_event:{event.pk}"
+
+
+def _iso(value: object) -> datetime | None:
+    if isinstance(value, str) and value:
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
 
 
 def message_for(event: DossierEvent) -> tuple[str, str] | None:
@@ -44,12 +72,20 @@ def message_for(event: DossierEvent) -> tuple[str, str] | None:
     if subject is None:
         return None
     dossier = event.dossier
+    template = TEMPLATES.get(event.transition, event.transition)
+    data = event.data or {}
     with translation.override("vi"):
-        body = render_to_string("dossiers/email/transition.txt", {
+        body = render_to_string(f"dossiers/email/{template}.txt", {
             "event": event, "dossier": dossier, "province": Province.current(),
-            "at": timezone.localtime(event.at),
+            "at": timezone.localtime(event.at), "data": data,
+            "new_due": _iso(data.get("new_due")) or dossier.rescheduled_due_at,
+            "lookup_path": lookup_path(dossier.code),
         })
     return subject.format(code=dossier.code or dossier.pk), body
+
+
+def lookup_path(code: str | None) -> str:
+    return f"/tra-cuu/?ma={code or ''}"
 
 
 def sms_for(event: DossierEvent) -> str | None:
@@ -58,40 +94,50 @@ def sms_for(event: DossierEvent) -> str | None:
     if message is None:
         return None
     domain = Province.current().domain
-    return fold_keep_case(f"{message[0]}. Tra cuu: {domain}/tra-cuu/?ma={event.dossier.code}")
+    return fold_diacritics(f"{message[0]}. Tra cuu: {domain}{lookup_path(event.dossier.code)}")
 
 
-def fold_keep_case(text: str) -> str:
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in unicodedata.normalize("NFD", text)
-                   if unicodedata.category(c) != "Mn")
+#: Kept for callers of the previous module.
+fold_keep_case = fold_diacritics
 
 
-@shared_task(name="dossiers.notify_applicant", bind=True, max_retries=6,
-             autoretry_for=(SMTPException, OSError), retry_backoff=30, retry_backoff_max=3600)
-def notify_applicant(self: object, event_id: int) -> bool:
-    """Send the message of one event by e-mail and SMS to the applicant's contacts."""
-    event = DossierEvent.objects.select_related("dossier", "dossier__procedure",
-                                                "dossier__receiving_agency").filter(
-        pk=event_id).first()
-    message = message_for(event) if event is not None else None
-    if event is None or message is None:
-        return False
+def write_applicant_messages(event: DossierEvent) -> None:
+    """Dossier event handler: queue the applicant's message in the transition's transaction
+    (in-app for an applicant with an account, e-mail and SMS to the dossier's contacts)."""
+    message = message_for(event)
+    if message is None:
+        return
     dossier = event.dossier
-    if dossier.applicant_email:
-        subject, body = message
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [dossier.applicant_email])
-    if dossier.applicant_phone:
-        send_sms_for_event.delay(event.pk)
+    subject, body = message
+    notify(kind=KIND_PREFIX + event.transition, subject=subject, body=body,
+           user=dossier.applicant, email=dossier.applicant_email, phone=dossier.applicant_phone,
+           sms=sms_for(event), link=lookup_path(dossier.code) if dossier.applicant is None
+           else reverse("dossiers_citizen:detail", args=[dossier.pk]), dedupe_key=dedupe_key(event))
+
+
+@shared_task(name="dossiers.notify_applicant", bind=True)
+def notify_applicant(self: object, event_id: int) -> bool:
+    """Make sure the message of one event is in the delivery log and sent (idempotent: the
+    transition's handler normally wrote it already; then this only sends what is still due)."""
+    event = DossierEvent.objects.select_related("dossier", "dossier__procedure",
+                                                "dossier__receiving_agency",
+                                                "dossier__applicant").filter(pk=event_id).first()
+    if event is None or event.transition not in SUBJECTS:
+        return False
+    write_applicant_messages(event)
+    for pk in Delivery.objects.filter(dedupe_key=dedupe_key(event)).exclude(
+            status=Delivery.Status.SENT).values_list("pk", flat=True):
+        send_delivery(pk)
     return True
 
 
-@shared_task(name="dossiers.sms_applicant", bind=True, max_retries=6,
-             autoretry_for=(SmsError,), retry_backoff=30, retry_backoff_max=3600)
+@shared_task(name="dossiers.sms_applicant", bind=True)
 def send_sms_for_event(self: object, event_id: int) -> str | None:
-    """The SMS of one event, retried apart from the e-mail so neither is sent twice."""
-    event = DossierEvent.objects.select_related("dossier").filter(pk=event_id).first()
-    text = sms_for(event) if event is not None else None
-    if event is None or text is None:
+    """Send the SMS of one event if it is still due; its delivery status afterwards."""
+    delivery = Delivery.objects.filter(dedupe_key=f"dossier_event:{event_id}",
+                                       channel=Delivery.Channel.SMS).first()
+    if delivery is None:
         return None
-    return send_sms(event.dossier.applicant_phone, text)
+    send_delivery(delivery.pk)
+    delivery.refresh_from_db()
+    return delivery.status

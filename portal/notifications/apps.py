@@ -9,3 +9,14 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
     verbose_name = _("Notifications")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # The applicant's message is written in the transition's own transaction (a dossier
+        # event handler), like the outbox: a committed transition never misses its message.
+        from django.apps import apps
+
+        if apps.is_installed("dossiers"):
+            from dossiers.hooks import on_event
+            from dossiers.notifications import write_applicant_messages
+
+            on_event("notifications.applicant", write_applicant_messages)

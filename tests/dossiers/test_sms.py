@@ -1,12 +1,17 @@
 """D10: the applicant also gets an SMS through the gateway (a local stand-in here)."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from dossiers import services
 from dossiers.notifications import send_sms_for_event
-from portal.notifications.sms import SmsError, international
+from portal.notifications.models import Delivery
+from portal.notifications.sms import international
+from portal.notifications.tasks import send_due
 from procedures.services import publish
 from tests.factories import AgencyFactory, UserFactory
 from tests.procedures.factories import ProcedureFactory
@@ -43,15 +48,21 @@ def test_the_applicant_gets_an_sms_without_diacritics(sms_gateway,  # noqa: F811
     assert f"/tra-cuu/?ma={dossier.code}" in message["text"]
 
 
-def test_a_failing_gateway_raises_for_a_retry_and_never_blocks_the_dossier(
+def test_a_failing_gateway_never_blocks_the_dossier_and_is_retried_later(
         sms_gateway, django_capture_on_commit_callbacks):  # noqa: F811
     sms_gateway.fail_with = 503
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         dossier = submitted_dossier()
+    dossier.refresh_from_db()
     assert dossier.state == "submitted"  # the transition committed regardless
     event = dossier.events.get()
-    with pytest.raises(SmsError):
-        send_sms_for_event.run(event.pk)
+    sms = Delivery.objects.get(channel="sms", dedupe_key=f"dossier_event:{event.pk}")
+    assert sms.status == "failed" and sms.attempts == 1 and "503" in sms.last_error
+    assert sms_gateway.messages == []
     sms_gateway.fail_with = None
-    assert send_sms_for_event.run(event.pk) == "m1"
-    assert callbacks  # the notification was queued for after the commit
+    with time_machine.travel(timezone.now() + timedelta(minutes=1)):
+        assert send_due() >= 1
+    sms.refresh_from_db()
+    assert sms.status == "sent" and sms.provider_id == "m1" and sms.attempts == 2
+    assert send_sms_for_event.run(event.pk) == "sent"  # asked again: not sent twice
+    assert len(sms_gateway.messages) == 1
