@@ -9,7 +9,7 @@ from .notifications import notify_applicant, send_sms_for_event
 
 #: Celery's autodiscovery imports this module only: the notification tasks are registered here.
 __all__ = ["close_overdue_incomplete", "notify_applicant", "render_document",
-           "send_sms_for_event"]
+           "send_sms_for_event", "sweep_deadlines"]
 
 
 @shared_task(name="dossiers.render_document", bind=True, max_retries=5,
@@ -45,3 +45,16 @@ def close_overdue_incomplete() -> int:
             continue
         closed += 1
     return closed
+
+
+@shared_task(name="dossiers.sweep_deadlines")
+def sweep_deadlines() -> dict[str, int]:
+    """Deadline timers (every 5 minutes by beat): warn officers of intake and step deadlines
+    within the province's threshold, mark overdue dossiers and steps and tell the agency leader
+    (:mod:`dossiers.timers`). Each warning once per due instant; safe to run again."""
+    from .timers import sweep
+
+    result = sweep()
+    return {"intake_warned": result.intake_warned, "intake_overdue": result.intake_overdue,
+            "result_overdue": result.result_overdue, "steps_warned": result.steps_warned,
+            "steps_overdue": result.steps_overdue}

@@ -1,0 +1,300 @@
+"""Deadline timers (issue 6; TN 12.6, TG 15.2): warn officers before their intake or step
+deadline, mark dossiers and steps overdue at their due instant and tell the agency leader.
+
+Run every five minutes by beat (``dossiers.sweep_deadlines``). Each warning is sent once per
+due instant: the flag (``intake_warned_at``, ``overdue_at``, ``warned_at``) is set by a
+conditional UPDATE in the same transaction as the :func:`~portal.notifications.services.notify`
+rows, whose ``dedupe_key`` is ``<kind>:<id>:<due iso>:<user id>``; a sweep killed halfway,
+run twice at once or after a restart sends nothing twice. A due instant that moves (the clock
+resumed after a supplement, a new submission) clears the flag or starts a new round, and is
+warned again. The selection queries read only due rows through the indexes
+``(receiving_agency, state, intake_due_at)``, ``(processing_agency, state, processing_due_at)``
+and the partial ``open_step_due_idx`` (see ``bench/sweep_bench.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from portal.accounts.models import Membership, User
+from portal.accounts.roles import Role
+from portal.agencies.models import Agency, Province
+from portal.calendar.services import get_calendar
+from portal.notifications.services import notify
+
+from .models import Dossier, DossierStep
+from .states import State
+
+#: At most this many rows of each kind per run; the next run takes the rest.
+BATCH = 5000
+#: States in which the result due time runs (the clock stands still while waiting).
+RUNNING = (State.RECEIVED, State.PROCESSING)
+
+
+@dataclass
+class SweepResult:
+    intake_warned: int = 0
+    intake_overdue: int = 0
+    result_overdue: int = 0
+    steps_warned: int = 0
+    steps_overdue: int = 0
+    notified: set[int] = field(default_factory=set)
+
+    def total(self) -> int:
+        return (self.intake_warned + self.intake_overdue + self.result_overdue
+                + self.steps_warned + self.steps_overdue)
+
+
+def horizon(now: datetime) -> datetime:
+    """The instant ``due_warning_working_hours`` working hours after ``now``."""
+    return get_calendar().add_working_hours(now, Province.current().due_warning_working_hours)
+
+
+# -- selection (indexed; see bench/sweep_bench.py) -------------------------------------------
+
+
+def _agency_ids() -> list[int]:
+    return list(Agency.objects.values_list("pk", flat=True))
+
+
+def intake_due_soon(now: datetime, until: datetime, agencies: list[int]) -> QuerySet[Dossier]:
+    """Submitted dossiers whose intake is due in (now, until], not warned in this round."""
+    return Dossier.objects.filter(
+        Q(intake_warned_at__isnull=True) | Q(intake_warned_at__lt=F("submitted_at")),
+        receiving_agency_id__in=agencies, state=State.SUBMITTED,
+        intake_due_at__gt=now, intake_due_at__lte=until)
+
+
+def intake_overdue(now: datetime, agencies: list[int]) -> QuerySet[Dossier]:
+    """Submitted dossiers past their intake due time, not marked in this round."""
+    return Dossier.objects.filter(
+        Q(overdue_at__isnull=True) | Q(overdue_at__lt=F("submitted_at")),
+        receiving_agency_id__in=agencies, state=State.SUBMITTED, intake_due_at__lte=now)
+
+
+def result_overdue(now: datetime, agencies: list[int]) -> QuerySet[Dossier]:
+    """Received or processed dossiers past their result due time, not marked since intake."""
+    return Dossier.objects.filter(
+        Q(overdue_at__isnull=True) | Q(overdue_at__lt=F("received_at")),
+        processing_agency_id__in=agencies, state__in=RUNNING, processing_due_at__lte=now)
+
+
+def steps_due_soon(now: datetime, until: datetime) -> QuerySet[DossierStep]:
+    """Open steps due in (now, until] whose holder was not warned yet."""
+    return DossierStep.objects.filter(finished_at__isnull=True, due_at__gt=now,
+                                      due_at__lte=until, warned_at__isnull=True)
+
+
+def steps_overdue(now: datetime) -> QuerySet[DossierStep]:
+    """Open steps past their due time, not marked yet."""
+    return DossierStep.objects.filter(finished_at__isnull=True, due_at__lte=now,
+                                      overdue_at__isnull=True)
+
+
+# -- recipients ------------------------------------------------------------------------------
+
+
+class Recipients:
+    """Officers by (agency, role), read once per sweep."""
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[int, str], list[tuple[User, str]]] = {}
+
+    def _members(self, agency_id: int, role: str) -> list[tuple[User, str]]:
+        key = (agency_id, role)
+        if key not in self._cache:
+            self._cache[key] = [
+                (m.user, m.unit) for m in Membership.objects.current().select_related("user")
+                .filter(agency_id=agency_id, role=role, user__is_active=True).order_by("user_id")]
+        return self._cache[key]
+
+    def users(self, agency_id: int | None, role: str, unit: str = "") -> list[User]:
+        if agency_id is None:
+            return []
+        members = self._members(agency_id, role)
+        if unit:
+            in_unit = [u for u, m_unit in members if m_unit in (unit, "")]
+            if in_unit:
+                return _unique(in_unit)
+        return _unique(u for u, _unit in members)
+
+
+def _unique(users: Iterable[User]) -> list[User]:
+    seen: dict[int, User] = {}
+    for user in users:
+        seen.setdefault(user.pk, user)
+    return list(seen.values())
+
+
+# -- messages --------------------------------------------------------------------------------
+
+
+def _when(value: datetime) -> str:
+    return timezone.localtime(value).strftime("%H:%M %d/%m/%Y")
+
+
+def _link(dossier_id: int, *, processing: bool) -> str:
+    names = ("processing:dossier", "intake:dossier") if processing else ("intake:dossier",)
+    for name in names:
+        try:
+            return reverse(name, args=[dossier_id])
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+def _send(kind: str, users: list[User], subject: str, body: str, link: str, key: str,
+          result: SweepResult) -> None:
+    for user in users:
+        notify(kind=kind, subject=subject, body=body, user=user, link=link,
+               dedupe_key=f"{key}:{user.pk}")
+        result.notified.add(user.pk)
+
+
+# -- the sweep -------------------------------------------------------------------------------
+
+
+def sweep(now: datetime | None = None) -> SweepResult:
+    """One pass of the timers; safe to run at any time, concurrently or again."""
+    now = now or timezone.now()
+    result = SweepResult()
+    recipients = Recipients()
+    agencies = _agency_ids()
+    until = horizon(now)
+    with translation.override("vi"):
+        for pk in intake_due_soon(now, until, agencies).values_list("pk", flat=True)[:BATCH]:
+            result.intake_warned += _warn_intake(pk, now, recipients, result)
+        for pk in intake_overdue(now, agencies).values_list("pk", flat=True)[:BATCH]:
+            result.intake_overdue += _mark_intake_overdue(pk, now, recipients, result)
+        for pk in result_overdue(now, agencies).values_list("pk", flat=True)[:BATCH]:
+            result.result_overdue += _mark_result_overdue(pk, now, recipients, result)
+        for pk in steps_due_soon(now, until).values_list("pk", flat=True)[:BATCH]:
+            result.steps_warned += _warn_step(pk, now, recipients, result)
+        for pk in steps_overdue(now).values_list("pk", flat=True)[:BATCH]:
+            result.steps_overdue += _mark_step_overdue(pk, now, recipients, result)
+    return result
+
+
+def _dossier(pk: int) -> Dossier | None:
+    return Dossier.objects.select_related("procedure", "receiving_agency").filter(pk=pk).first()
+
+
+@transaction.atomic
+def _warn_intake(pk: int, now: datetime, recipients: Recipients, result: SweepResult) -> int:
+    d = _dossier(pk)
+    if d is None or d.intake_due_at is None:
+        return 0
+    due = d.intake_due_at
+    if not Dossier.objects.filter(
+            Q(intake_warned_at__isnull=True) | Q(intake_warned_at__lt=F("submitted_at")),
+            pk=pk, state=State.SUBMITTED, intake_due_at=due).update(intake_warned_at=now):
+        return 0
+    params = {"code": d.code, "procedure": d.procedure.name, "due": _when(due)}
+    _send("intake_due_soon", recipients.users(d.receiving_agency_id, Role.INTAKE_OFFICER),
+          _("Dossier %(code)s must be received by %(due)s") % params,
+          _("The intake deadline of dossier %(code)s (%(procedure)s) is %(due)s. Receive it, "
+            "ask for its completion or refuse it before then.") % params,
+          _link(pk, processing=False), f"intake_due_soon:{pk}:{due.isoformat()}", result)
+    return 1
+
+
+@transaction.atomic
+def _mark_intake_overdue(pk: int, now: datetime, recipients: Recipients,
+                         result: SweepResult) -> int:
+    d = _dossier(pk)
+    if d is None or d.intake_due_at is None:
+        return 0
+    due = d.intake_due_at
+    if not Dossier.objects.filter(
+            Q(overdue_at__isnull=True) | Q(overdue_at__lt=F("submitted_at")),
+            pk=pk, state=State.SUBMITTED, intake_due_at=due).update(overdue_at=now):
+        return 0
+    params = {"code": d.code, "procedure": d.procedure.name, "due": _when(due),
+              "agency": d.receiving_agency.name}
+    _send("intake_overdue", recipients.users(d.receiving_agency_id, Role.AGENCY_LEADER),
+          _("Dossier %(code)s is overdue for intake") % params,
+          _("Dossier %(code)s (%(procedure)s) had to be received by %(due)s and is still "
+            "waiting for intake at %(agency)s.") % params,
+          _link(pk, processing=False), f"intake_overdue:{pk}:{due.isoformat()}", result)
+    return 1
+
+
+@transaction.atomic
+def _mark_result_overdue(pk: int, now: datetime, recipients: Recipients,
+                         result: SweepResult) -> int:
+    d = _dossier(pk)
+    if d is None or d.processing_due_at is None:
+        return 0
+    due = d.processing_due_at
+    if not Dossier.objects.filter(
+            Q(overdue_at__isnull=True) | Q(overdue_at__lt=F("received_at")),
+            pk=pk, state__in=RUNNING, processing_due_at=due).update(overdue_at=now):
+        return 0
+    agency_id = d.processing_agency_id or d.receiving_agency_id
+    params = {"code": d.code, "procedure": d.procedure.name, "due": _when(due)}
+    _send("result_overdue", recipients.users(agency_id, Role.AGENCY_LEADER),
+          _("Dossier %(code)s is past its result due time") % params,
+          _("The result of dossier %(code)s (%(procedure)s) was due at %(due)s. The applicant "
+            "must receive an apology letter with a new appointment.") % params,
+          _link(pk, processing=True), f"result_overdue:{pk}:{due.isoformat()}", result)
+    return 1
+
+
+def _step(pk: int) -> DossierStep | None:
+    return DossierStep.objects.select_related("dossier", "dossier__procedure").filter(
+        pk=pk).first()
+
+
+@transaction.atomic
+def _warn_step(pk: int, now: datetime, recipients: Recipients, result: SweepResult) -> int:
+    step = _step(pk)
+    if step is None:
+        return 0
+    due = step.due_at
+    if not DossierStep.objects.filter(pk=pk, finished_at__isnull=True, due_at=due,
+                                      warned_at__isnull=True).update(warned_at=now):
+        return 0
+    if step.assignee_id is not None:
+        users = list(User.objects.filter(pk=step.assignee_id, is_active=True))
+    else:
+        users = recipients.users(step.agency_id, Role.PROCESSING_OFFICER, step.unit)
+    d = step.dossier
+    params = {"code": d.code, "step": step.name, "procedure": d.procedure.name,
+              "due": _when(due)}
+    _send("step_due_soon", users,
+          _("Step “%(step)s” of dossier %(code)s is due at %(due)s") % params,
+          _("The step “%(step)s” of dossier %(code)s (%(procedure)s) must be done by %(due)s.")
+          % params, _link(d.pk, processing=True), f"step_due_soon:{pk}:{due.isoformat()}",
+          result)
+    return 1
+
+
+@transaction.atomic
+def _mark_step_overdue(pk: int, now: datetime, recipients: Recipients,
+                       result: SweepResult) -> int:
+    step = _step(pk)
+    if step is None:
+        return 0
+    due = step.due_at
+    if not DossierStep.objects.filter(pk=pk, finished_at__isnull=True, due_at=due,
+                                      overdue_at__isnull=True).update(overdue_at=now):
+        return 0
+    d = step.dossier
+    holder = (step.assignee.get_full_name() if step.assignee_id and step.assignee
+              else _("unassigned"))
+    params = {"code": d.code, "step": step.name, "procedure": d.procedure.name,
+              "due": _when(due), "holder": holder}
+    _send("step_overdue", recipients.users(step.agency_id, Role.AGENCY_LEADER),
+          _("Step “%(step)s” of dossier %(code)s is overdue") % params,
+          _("The step “%(step)s” of dossier %(code)s (%(procedure)s), held by %(holder)s, was "
+            "due at %(due)s.") % params,
+          _link(d.pk, processing=True), f"step_overdue:{pk}:{due.isoformat()}", result)
+    return 1
