@@ -1,7 +1,9 @@
 """The SMS gateway's inbound webhook (TN 12.6.c): /api/v1/sms/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .api import InboundSmsView
 
 app_name = "notifications-api"
 
-urlpatterns: list = []
+urlpatterns = [path("inbound/", InboundSmsView.as_view(), name="inbound")]

@@ -98,6 +98,7 @@ class InboundSms(models.Model):
     sender = models.CharField(_("from"), max_length=20)
     text = models.CharField(_("text"), max_length=500)
     reply = models.CharField(_("reply"), max_length=500, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, blank=True)
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
 
     class Meta:

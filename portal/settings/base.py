@@ -283,3 +283,12 @@ SIGNING_KEY_PASSPHRASE = env.str("SIGNING_KEY_PASSPHRASE", default="")
 SIGNING_STAMP_FONT = env.str("SIGNING_STAMP_FONT", default="")
 # Largest uploaded result document (MB).
 RESULT_MAX_UPLOAD_MB = env.float("RESULT_MAX_UPLOAD_MB", default=20.0)
+
+# --- notifications ---
+# Delivery log, in-app inbox and SMS lookup (portal/notifications/). The SMS gateway posts
+# incoming messages to /api/v1/sms/inbound/ with this bearer token (default: the gateway's own).
+SMS_INBOUND_TOKEN = env.str("SMS_INBOUND_TOKEN", default=SMS_GATEWAY_TOKEN)
+SMS_LOOKUP_RATE_PER_HOUR = env.int("SMS_LOOKUP_RATE_PER_HOUR", default=10)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # seconds; below the delivery lease
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
+    "portal.notifications.context_processors.inbox")
