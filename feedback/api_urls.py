@@ -11,6 +11,7 @@ from typing import Any
 
 from django.urls import path
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.authentication import BaseAuthentication
@@ -42,6 +43,15 @@ class SourceTokenAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request: Request) -> str:
         return "Bearer"
+
+
+class SourceTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "feedback.api_urls.SourceTokenAuthentication"
+    name = "feedbackSourceToken"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {"type": "http", "scheme": "bearer",
+                "description": "Token of a connected system (national portal, 1022)."}
 
 
 class HasSource(BasePermission):
