@@ -22,7 +22,7 @@ from portal.accounts.roles import Perm
 from portal.calendar.services import get_calendar
 from procedures.models import Procedure
 
-from .models import Dossier
+from .models import Dossier, DossierStep
 from .states import State
 
 #: Working hours before the intake deadline from which a dossier counts as "due soon".
@@ -199,3 +199,194 @@ def badge(dossier: Dossier, now: datetime) -> dict[str, str]:
     if dossier.state == State.INCOMPLETE:
         return {"punctuality": "waiting", "text": _("waiting for the applicant")}
     return {"punctuality": "", "text": ""}
+
+
+# -- the processing queue (D5) ---------------------------------------------------------------
+
+#: Working hours before a step's due instant from which it counts as "due soon".
+STEP_DUE_SOON_WORKING_HOURS = 4
+#: What the processing queue can show: the officer's own steps, steps nobody holds yet, all.
+STEP_SCOPES: tuple[str, ...] = ("all", "mine", "unassigned")
+STEP_STATES: tuple[str, ...] = (State.PROCESSING, "waiting")
+
+
+@dataclass(frozen=True)
+class ProcessingScope:
+    """What one officer may see of the open steps, resolved in two queries per request: the
+    memberships in force (with their units) and the agency tree."""
+
+    user_id: int
+    everywhere: bool
+    #: agencies where the user leads (sees every step)
+    lead: frozenset[int]
+    #: agencies where the user processes dossiers: unassigned steps of these units
+    process: frozenset[int]
+    units: frozenset[str]
+    agency_wide: bool
+
+    @property
+    def is_officer(self) -> bool:
+        return self.everywhere or bool(self.process) or bool(self.lead)
+
+    def visible_agencies(self) -> frozenset[int] | None:
+        return None if self.everywhere else self.lead | self.process
+
+    def step_q(self) -> Q:
+        """Open steps the user holds, may take (their agency and unit) or leads."""
+        if self.everywhere:
+            return Q()
+        visible = Q(assignee_id=self.user_id)
+        if self.lead:
+            visible |= Q(agency_id__in=sorted(self.lead))
+        takeable = self.process - self.lead
+        if takeable:
+            unit_q = Q() if self.agency_wide else (Q(unit="") | Q(unit__in=sorted(self.units)))
+            visible |= Q(assignee__isnull=True, agency_id__in=sorted(takeable)) & unit_q
+        return visible
+
+
+def _descendants(roots: set[int], children: dict[int | None, list[int]]) -> set[int]:
+    ids = set(roots)
+    frontier = list(roots)
+    while frontier:
+        frontier = [c for parent in frontier for c in children.get(parent, []) if c not in ids]
+        ids.update(frontier)
+    return ids
+
+
+def processing_scope(user: Any) -> ProcessingScope:
+    """The :class:`ProcessingScope` of ``user`` (memoised per request)."""
+
+    def compute() -> ProcessingScope:
+        from portal.accounts.models import Membership
+        from portal.accounts.permissions import is_province_wide
+        from portal.accounts.roles import AGENCY_ROLE_PERMS
+        from portal.agencies.models import Agency
+
+        if not getattr(user, "is_authenticated", False):
+            return ProcessingScope(0, False, frozenset(), frozenset(), frozenset(), False)
+        if is_province_wide(user, Perm.PROCESS_DOSSIERS):
+            return ProcessingScope(user.pk, True, frozenset(), frozenset(), frozenset(), True)
+        rows = list(Membership.objects.current().filter(user_id=user.pk)
+                    .values_list("role", "agency_id", "unit"))
+        lead_roots = {a for role, a, _u in rows
+                      if Perm.APPROVE_RESULTS in AGENCY_ROLE_PERMS.get(role, ())}
+        process_rows = [(a, u) for role, a, u in rows
+                        if Perm.PROCESS_DOSSIERS in AGENCY_ROLE_PERMS.get(role, ())]
+        if not lead_roots and not process_rows:
+            return ProcessingScope(user.pk, False, frozenset(), frozenset(), frozenset(), False)
+        children: dict[int | None, list[int]] = {}
+        for pk, parent in Agency.objects.filter(is_active=True).values_list("pk", "parent_id"):
+            children.setdefault(parent, []).append(pk)
+        units = frozenset(u for _a, u in process_rows if u)
+        return ProcessingScope(
+            user.pk, False, frozenset(_descendants(lead_roots, children)),
+            frozenset(_descendants({a for a, _u in process_rows}, children)), units,
+            any(not u for _a, u in process_rows))
+
+    result: ProcessingScope = _memo(user, "processing_scope", compute)
+    return result
+
+
+def processes_dossiers(user: Any) -> bool:
+    return processing_scope(user).is_officer
+
+
+def processing_dossiers(user: Any) -> QuerySet[Dossier]:
+    """Dossiers an officer of the processing side may open: those of the agencies where they
+    process or lead (as processing agency, or holding one of its steps — inter-agency)."""
+    scope = processing_scope(user)
+    qs = Dossier.objects.exclude(processing_agency__isnull=True)
+    ids = scope.visible_agencies()
+    if ids is None:
+        return qs
+    if not ids:
+        return qs.none()
+    inner = DossierStep.objects.filter(agency_id__in=sorted(ids)).values("dossier_id")
+    return qs.filter(Q(processing_agency_id__in=sorted(ids)) | Q(pk__in=inner))
+
+
+def step_due_soon_boundary(now: datetime) -> datetime:
+    return get_calendar().add_working_hours(now, STEP_DUE_SOON_WORKING_HOURS)
+
+
+def _step_punctuality_q(value: str, now: datetime, boundary: datetime) -> Q:
+    running = Q(dossier__paused_since__isnull=True)
+    if value == "late":
+        return running & Q(due_at__lt=now)
+    if value == "due_soon":
+        return running & Q(due_at__gte=now, due_at__lte=boundary)
+    if value == "waiting":
+        return Q(dossier__paused_since__isnull=False)
+    return running & Q(due_at__gt=boundary)
+
+
+def _base_steps(user: Any, *, scope: str | None = None, procedure: Any = None,
+                state: str | None = None) -> QuerySet[DossierStep]:
+    who = processing_scope(user)
+    qs = DossierStep.objects.filter(finished_at__isnull=True).filter(who.step_q())
+    if scope == "mine":
+        qs = qs.filter(assignee_id=user.pk)
+    elif scope == "unassigned":
+        qs = qs.filter(assignee__isnull=True)
+    if procedure:
+        qs = qs.filter(dossier__procedure=procedure)
+    if state == State.PROCESSING:
+        qs = qs.filter(dossier__paused_since__isnull=True)
+    elif state == "waiting":
+        qs = qs.filter(dossier__paused_since__isnull=False)
+    return qs
+
+
+def processing_queue(user: Any, *, scope: str | None = None, procedure: Any = None,
+                     state: str | None = None, punctuality: str | None = None,
+                     now: datetime | None = None) -> QuerySet[DossierStep]:
+    """The open steps an officer holds, may take, or leads; the earliest due first."""
+    now = now or timezone.now()
+    qs = _base_steps(user, scope=scope, procedure=procedure, state=state)
+    if punctuality in (*PUNCTUALITY_VALUES, "waiting"):
+        qs = qs.filter(_step_punctuality_q(punctuality or "", now,
+                                           step_due_soon_boundary(now)))
+    return (qs.select_related("dossier", "dossier__procedure", "assignee", "agency")
+            .order_by("due_at", "pk"))
+
+
+@dataclass(frozen=True)
+class StepCounters:
+    total: int
+    mine: int
+    unassigned: int
+    late: int
+    due_soon: int
+    waiting: int
+
+
+def step_counters(user: Any, *, procedure: Any = None, now: datetime | None = None
+                  ) -> StepCounters:
+    """The queue's counters in one aggregate query."""
+    now = now or timezone.now()
+    boundary = step_due_soon_boundary(now)
+    counts = _base_steps(user, procedure=procedure).aggregate(
+        total=Count("pk"),
+        mine=Count("pk", filter=Q(assignee_id=user.pk)),
+        unassigned=Count("pk", filter=Q(assignee__isnull=True)),
+        late=Count("pk", filter=_step_punctuality_q("late", now, boundary)),
+        due_soon=Count("pk", filter=_step_punctuality_q("due_soon", now, boundary)),
+        waiting=Count("pk", filter=_step_punctuality_q("waiting", now, boundary)),
+    )
+    return StepCounters(**{key: value or 0 for key, value in counts.items()})
+
+
+def step_badge(step: DossierStep, now: datetime, boundary: datetime | None = None
+               ) -> dict[str, str]:
+    """The remaining working time of a step ("còn … giờ làm việc" / "quá hạn …"), or the
+    stopped clock while the dossier waits for the applicant."""
+    if step.dossier.paused_since is not None:
+        return {"punctuality": "waiting", "text": _("clock stopped")}
+    if step.due_at < now:
+        kind = "late"
+    elif step.due_at <= (boundary or step_due_soon_boundary(now)):
+        kind = "due_soon"
+    else:
+        kind = "on_time"
+    return {"punctuality": kind, "text": remaining_text(step.due_at, now)}

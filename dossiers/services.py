@@ -144,7 +144,14 @@ IN_STATE_ACTIONS: dict[str, frozenset[str]] = {
 
 #: The document each transition issues (D4, Circular 03/2025 Annex I).
 DOCUMENTS = {"accept": "receipt", "register_at_counter": "receipt",
-             "ask_to_complete": "completion_request", "refuse": "refusal"}
+             "ask_to_complete": "completion_request", "refuse": "refusal",
+             "stop": "stop_notice", "apologise": "apology", "withdraw": "stop_notice"}
+
+#: Transitions that issue their document only from some states: a withdrawal issues the stop
+#: notice only when the dossier was already being processed (Decree 118/2025 Art. 21).
+DOCUMENT_FROM_STATES = {"withdraw": frozenset({State.RECEIVED, State.PROCESSING,
+                                               State.WAITING_SUPPLEMENT,
+                                               State.WAITING_PAYMENT})}
 
 
 def _after_commit(event: DossierEvent) -> None:
@@ -155,6 +162,9 @@ def _after_commit(event: DossierEvent) -> None:
     from .tasks import render_document
 
     kind = DOCUMENTS.get(event.transition)
+    states = DOCUMENT_FROM_STATES.get(event.transition)
+    if states is not None and event.from_state not in states:
+        kind = None
     if kind is not None:
         document = issue(event, kind)
         transaction.on_commit(lambda: render_document.delay(document.pk))
@@ -276,9 +286,22 @@ def resubmit(dossier: Dossier, *, by: Any, note: str = "") -> Dossier:
 
 
 def withdraw(dossier: Dossier, *, by: Any, reason: str) -> Dossier:
-    """Decree 118/2025 Art. 21: the applicant withdraws while no decision exists."""
+    """Decree 118/2025 Art. 21: the applicant withdraws while no decision exists. Before
+    intake nothing more is checked; during processing a prepared result refuses it, the open
+    step is cancelled and the stop notice is issued."""
+    from .processing import IN_PROCESSING, close_processing, refuse_if_result
+
+    def before(d: Dossier, now: datetime) -> None:
+        if d.state in IN_PROCESSING:
+            refuse_if_result(d)
+
+    def after(d: Dossier, now: datetime) -> None:
+        if d.current_step_id is not None or d.paused_since is not None:
+            close_processing(d, now)
+        d.closed_at = now
+
     return _run(dossier, "withdraw", actor=Actor.CITIZEN, user=by, reason=reason,
-                after=lambda d, now: setattr(d, "closed_at", now))
+                before=before, after=after)
 
 
 # -- officer transitions ---------------------------------------------------------------------
@@ -286,15 +309,25 @@ def withdraw(dossier: Dossier, *, by: Any, reason: str) -> Dossier:
 
 def accept(dossier: Dossier, *, by: Any) -> Dossier:
     """D2: official receipt; the result due date is computed from the procedure's time for
-    the method used, through the calendar."""
-    return _run(dossier, "accept", actor=Actor.OFFICER, user=by, perm=Perm.RECEIVE_DOSSIERS,
-                after=_set_received)
+    the method used, through the calendar. In the same transaction the system moves the
+    dossier to its processing agency and first step (D5; TH Art. 11.2)."""
+    from .processing import start_processing
+
+    with transaction.atomic():
+        _run(dossier, "accept", actor=Actor.OFFICER, user=by, perm=Perm.RECEIVE_DOSSIERS,
+             after=_set_received)
+        return start_processing(dossier)
 
 
 def register_at_counter(dossier: Dossier, *, by: Any) -> Dossier:
-    """D3: counter or postal intake of a dossier the officer registered: received at once."""
-    return _run(dossier, "register_at_counter", actor=Actor.OFFICER, user=by,
-                perm=Perm.RECEIVE_DOSSIERS, after=_set_received)
+    """D3: counter or postal intake of a dossier the officer registered: received at once,
+    then moved to processing like an accepted dossier."""
+    from .processing import start_processing
+
+    with transaction.atomic():
+        _run(dossier, "register_at_counter", actor=Actor.OFFICER, user=by,
+             perm=Perm.RECEIVE_DOSSIERS, after=_set_received)
+        return start_processing(dossier)
 
 
 def ask_to_complete(dossier: Dossier, *, by: Any, defects: list[str], reason: str = ""

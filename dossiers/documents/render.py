@@ -33,6 +33,8 @@ TEMPLATES: dict[str, str] = {
     DossierDocument.Kind.RECEIPT: "dossiers/documents/receipt.html",
     DossierDocument.Kind.COMPLETION_REQUEST: "dossiers/documents/completion_request.html",
     DossierDocument.Kind.REFUSAL: "dossiers/documents/refusal.html",
+    DossierDocument.Kind.APOLOGY: "dossiers/documents/apology.html",
+    DossierDocument.Kind.STOP_NOTICE: "dossiers/documents/stop_notice.html",
 }
 
 #: The suffix of each document's number ("Số: 12/PBS").
@@ -40,6 +42,8 @@ NUMBER_SUFFIX: dict[str, str] = {
     DossierDocument.Kind.RECEIPT: "TNHS",
     DossierDocument.Kind.COMPLETION_REQUEST: "PBS",
     DossierDocument.Kind.REFUSAL: "PTC",
+    DossierDocument.Kind.APOLOGY: "PXL",
+    DossierDocument.Kind.STOP_NOTICE: "TBDG",
 }
 
 
@@ -145,7 +149,32 @@ def context_for(document: DossierDocument) -> dict[str, Any]:
         })
     elif document.kind == DossierDocument.Kind.REFUSAL:
         context.update({"reasons": _lines(event.reason)})
+    elif document.kind == DossierDocument.Kind.APOLOGY:
+        data = event.data or {}
+        context.update({
+            "agency": dossier.processing_agency or agency,
+            "received": instant(dossier.received_at),
+            "due": instant(_parse(data.get("due"))),
+            "new_due": instant(_parse(data.get("new_due"))),
+            "reasons": _lines(event.reason),
+        })
+    elif document.kind == DossierDocument.Kind.STOP_NOTICE:
+        context.update({
+            "agency": dossier.processing_agency or agency,
+            "received": instant(dossier.received_at),
+            "withdrawn": event.transition == "withdraw",
+            "reasons": _lines(event.reason),
+        })
     return context
+
+
+def _parse(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
 
 
 def render_html(document: DossierDocument) -> str:

@@ -22,6 +22,8 @@ ISSUED_BY: dict[str, frozenset[str]] = {
     DossierDocument.Kind.RECEIPT: frozenset({"accept", "register_at_counter"}),
     DossierDocument.Kind.COMPLETION_REQUEST: frozenset({"ask_to_complete"}),
     DossierDocument.Kind.REFUSAL: frozenset({"refuse", "close_incomplete"}),
+    DossierDocument.Kind.APOLOGY: frozenset({"apologise"}),
+    DossierDocument.Kind.STOP_NOTICE: frozenset({"stop", "withdraw"}),
 }
 
 

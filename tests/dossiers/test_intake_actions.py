@@ -75,7 +75,7 @@ def test_accept_receives_and_redirects_with_a_message(world, dossier, client):
         response = client.post(reverse("intake:accept", args=[dossier.pk]), follow=True)
     assert response.redirect_chain[-1][0] == reverse("intake:dossier", args=[dossier.pk])
     dossier.refresh_from_db()
-    assert dossier.state == State.RECEIVED
+    assert dossier.state == State.PROCESSING
     assert dossier.processing_due_at == at(2026, 3, 16, 17, 30)
     page = response.content.decode()
     assert "Đã tiếp nhận hồ sơ" in page

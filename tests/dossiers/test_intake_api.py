@@ -79,12 +79,12 @@ def test_actions_and_conflicts(world, client):
     response = client.post(f"{BASE}{second.pk}/refuse/", {"reasons": "Không thuộc thẩm quyền"},
                            content_type="application/json")
     assert response.json()["state"] == "refused"
-    assert client.post(f"{BASE}{third.pk}/accept/").json()["state"] == "received"
+    assert client.post(f"{BASE}{third.pk}/accept/").json()["state"] == "processing"
     conflict = client.post(f"{BASE}{third.pk}/accept/")
     assert conflict.status_code == 409
     assert "không thể thực hiện thao tác này nữa" in conflict.json()["detail"]
     services.resubmit(first, by=world.citizen)
-    assert client.post(f"{BASE}{first.pk}/accept/").json()["state"] == "received"
+    assert client.post(f"{BASE}{first.pk}/accept/").json()["state"] == "processing"
 
 
 def test_documented_in_openapi(client):

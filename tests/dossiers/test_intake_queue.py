@@ -173,7 +173,7 @@ def test_late_intake_is_flagged_and_counted_but_never_blocks(world, client):
         assert 'data-testid="late-intake"' in page
         assert "quá hạn 8 giờ" in page  # Friday 9:00 → Monday 9:00: one working day late
         response = client.post(reverse("intake:accept", args=[dossier.pk]), follow=True)
-    assert Dossier.objects.get(pk=dossier.pk).state == State.RECEIVED
+    assert Dossier.objects.get(pk=dossier.pk).state == State.PROCESSING
     assert "Đã tiếp nhận hồ sơ" in response.content.decode()
 
 

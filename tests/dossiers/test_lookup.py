@@ -80,7 +80,7 @@ def test_the_page_shows_the_dossier_by_code_without_personal_data(client, receiv
     text = response.content.decode()
     assert received.code in text
     assert "Đã tiếp nhận" in text or "tiếp nhận" in text
-    assert "mã trạng thái quốc gia 2" in text
+    assert "mã trạng thái quốc gia 4" in text  # received, then processing at once
     assert "Đăng ký khai sinh" in text and "UBND phường Hạc Thành" in text
     assert "N. V. A." in text
     assert "08:00 09/03/2026" in text and "09:30 09/03/2026" in text  # submitted, received
@@ -165,8 +165,8 @@ def test_api_gives_the_same_public_data(client, received):
     response = api(client, ma=received.code)
     assert response.status_code == 200
     data = response.json()
-    assert data["code"] == received.code and data["state"] == "received"
-    assert data["national_status"] == 2 and data["applicant_initials"] == "N. V. A."
+    assert data["code"] == received.code and data["state"] == "processing"
+    assert data["national_status"] == 4 and data["applicant_initials"] == "N. V. A."
     assert data["procedure"] == {"code": "1.001193", "name": "Đăng ký khai sinh"}
     assert data["agency"]["name"] == "UBND phường Hạc Thành"
     assert data["due_at"].startswith("2026-03-16T17:30")

@@ -100,7 +100,7 @@ def test_only_an_intake_officer_of_the_receiving_agency_accepts(setup):
     with time_machine.travel(at(2026, 3, 9, 9, 0), tick=False):
         services.accept(dossier, by=clerk)
     dossier.refresh_from_db()
-    assert dossier.state == State.RECEIVED
+    assert dossier.state == State.PROCESSING  # received, then moved to processing at once
     assert dossier.processing_due_at == at(2026, 3, 16, 17, 30)  # 5 working days after Monday
 
 
@@ -110,7 +110,7 @@ def test_a_second_accept_gets_a_clear_message(setup):
     services.submit(dossier, by=citizen)
     stale = Dossier.objects.get(pk=dossier.pk)
     services.accept(dossier, by=clerk)
-    with pytest.raises(services.DossierError, match=r"đã tiếp nhận.*không thể thực hiện"):
+    with pytest.raises(services.DossierError, match=r"đang xử lý.*không thể thực hiện"):
         services.accept(stale, by=officer(agency, Role.INTAKE_OFFICER))
     assert dossier.events.filter(transition="accept").count() == 1
 
@@ -187,7 +187,7 @@ def test_history_replays_the_state_at_any_instant(setup):
         services.accept(dossier, by=clerk)
     assert services.state_at(dossier, at(2026, 3, 9, 7, 0)) == State.DRAFT
     assert services.state_at(dossier, at(2026, 3, 9, 8, 30)) == State.SUBMITTED
-    assert services.state_at(dossier, at(2026, 3, 9, 9, 30)) == State.RECEIVED
+    assert services.state_at(dossier, at(2026, 3, 9, 9, 30)) == State.PROCESSING
 
 
 def test_counter_intake_is_received_at_once(setup):
@@ -200,7 +200,7 @@ def test_counter_intake_is_received_at_once(setup):
     with time_machine.travel(at(2026, 3, 9, 9, 0), tick=False):
         services.register_at_counter(dossier, by=clerk)
     dossier.refresh_from_db()
-    assert dossier.state == State.RECEIVED and dossier.code.startswith(agency.code)
+    assert dossier.state == State.PROCESSING and dossier.code.startswith(agency.code)
     assert dossier.processing_due_at == at(2026, 3, 16, 17, 30)
 
 

@@ -16,6 +16,7 @@ when ``settings.DEMO_DATA_ALLOWED`` is off.
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections.abc import Iterator, Sequence
@@ -30,8 +31,10 @@ from django.db import connection, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from dossiers.models import Dossier, DossierEvent, DossierSequence
+from dossiers.models import Dossier, DossierEvent, DossierSequence, DossierStep
 from dossiers.states import Actor, Channel, Delivery, State
+from portal.accounts.models import Membership, User
+from portal.accounts.roles import Role
 from portal.agencies.models import Agency
 from portal.calendar.services import get_calendar
 from portal.ops import demo
@@ -43,7 +46,7 @@ YEARS = 3
 #: Share of each state (in 10,000ths): mostly finished, some open.
 STATE_WEIGHTS: dict[str, int] = {
     State.RETURNED: 7000, State.REFUSED: 500, State.WITHDRAWN: 200, State.STOPPED: 100,
-    State.SUBMITTED: 50, State.INCOMPLETE: 50, State.RECEIVED: 200, State.PROCESSING: 1300,
+    State.SUBMITTED: 50, State.INCOMPLETE: 50, State.PROCESSING: 1500,
     State.WAITING_SUPPLEMENT: 150, State.WAITING_PAYMENT: 50, State.SETTLED: 400,
 }
 #: Relative weight of each demo agency (communes receive most dossiers).
@@ -84,18 +87,23 @@ DEFECTS = ["Bổ sung bản sao giấy tờ chứng minh nơi cư trú.",
            "Tờ khai chưa có chữ ký của người yêu cầu.",
            "Ảnh chụp giấy tờ không rõ nét, đề nghị nộp lại bản rõ nét."]
 
-#: The event chain after intake that leads to each state (transition name, target state).
+#: The event chain after the processing started that leads to each state (transition name,
+#: target state); ``start_processing`` follows the intake at once (dossiers.processing).
 AFTER_RECEIVED: dict[str, list[tuple[str, str]]] = {
-    State.RECEIVED: [],
-    State.PROCESSING: [("start_processing", State.PROCESSING)],
-    State.WAITING_SUPPLEMENT: [("start_processing", State.PROCESSING),
-                               ("ask_supplement", State.WAITING_SUPPLEMENT)],
-    State.WAITING_PAYMENT: [("start_processing", State.PROCESSING),
-                            ("ask_payment", State.WAITING_PAYMENT)],
-    State.STOPPED: [("start_processing", State.PROCESSING), ("stop", State.STOPPED)],
-    State.SETTLED: [("start_processing", State.PROCESSING), ("settle", State.SETTLED)],
+    State.PROCESSING: [],
+    State.WAITING_SUPPLEMENT: [("ask_supplement", State.WAITING_SUPPLEMENT)],
+    State.WAITING_PAYMENT: [("ask_payment", State.WAITING_PAYMENT)],
+    State.STOPPED: [("stop", State.STOPPED)],
+    State.SETTLED: [("settle", State.SETTLED)],
     State.RETURNED: [("settle", State.SETTLED), ("return_result", State.RETURNED)],
 }
+#: States whose dossiers hold an open step (the processing queue's rows).
+WITH_OPEN_STEP = frozenset({State.PROCESSING, State.WAITING_SUPPLEMENT, State.WAITING_PAYMENT})
+STEP_NAMES = ["Thẩm định hồ sơ", "Xem xét, trình ký", "Phê duyệt kết quả"]
+#: The unit of the seeded processing officers and of the steps they hold.
+SEED_UNIT = "Bộ phận chuyên môn"
+#: Processing officers made per agency (``seed.xuly.<agency id>.<n>``).
+SEED_OFFICERS = 4
 
 
 @dataclass(frozen=True)
@@ -116,8 +124,12 @@ class Generator:
     """Builds the rows of one batch; keeps the per-(agency, day) numbering across batches."""
 
     def __init__(self, targets: dict[int, list[Target]], agency_weights: dict[int, int],
-                 sequences: dict[tuple[int, date], int], now: datetime, seed: int) -> None:
+                 sequences: dict[tuple[int, date], int], now: datetime, seed: int,
+                 officers: dict[int, list[int]] | None = None) -> None:
         self.rng = random.Random(seed)  # noqa: S311 - sample data, not secrets
+        self.officers = officers or {}
+        #: steps of the current batch; ``_row`` is the dossier row whose current step it is
+        self.steps: list[dict[str, Any]] = []
         self.targets = targets
         self.agency_weights = agency_weights
         self.sequences = sequences
@@ -269,7 +281,11 @@ class Generator:
             row["processing_due_at"] = received + timedelta(days=max(1, target.days) * 7 / 5)
             if not at_counter:
                 event(received, "accept", State.SUBMITTED, State.RECEIVED)
-            previous, moment = str(State.RECEIVED), received
+            event(received, "start_processing", State.RECEIVED, State.PROCESSING, Actor.SYSTEM)
+            row["processing_agency_id"] = target.agency_id
+            previous, moment = str(State.PROCESSING), received
+            if state in WITH_OPEN_STEP:
+                moment = self.open_steps(row, received, events, officer)
             steps = AFTER_RECEIVED[state]
             room = max(60, int((now - received).total_seconds() // 60) - 1)
             due_minutes = max(60, int(target.days * 7 / 5 * 24 * 60))
@@ -285,6 +301,44 @@ class Generator:
             if state in (State.RETURNED, State.STOPPED):
                 row["closed_at"] = moment
         return row, events
+
+    def open_steps(self, row: dict[str, Any], received: datetime, events: list[dict[str, Any]],
+                   officer: str) -> datetime:
+        """Finished steps (each with its ``complete_step`` event) and the open one, held by a
+        seeded processing officer (some still unassigned); returns when the open one began."""
+        rng, now = self.rng, self.now
+        people = self.officers.get(row["receiving_agency_id"], [])
+        count = rng.choice([1, 2, 2, 3])
+        start = received
+        room = max(120, int((now - received).total_seconds() // 60) - 60)
+        for order in range(1, count + 1):
+            budget = rng.choice([8, 16, 24, 40])
+            last = order == count
+            assignee = rng.choice(people) if people and (not last or rng.random() < 0.7) \
+                else None
+            step: dict[str, Any] = {
+                "dossier_id": row["id"], "order": order, "name": STEP_NAMES[order - 1],
+                "agency_id": row["receiving_agency_id"], "unit": SEED_UNIT,
+                "role": "processing", "assignee_id": assignee, "is_inter_agency": False,
+                "budget_seconds": budget * 3600, "started_at": start,
+                "due_at": self.calendar.add_working_hours(start, budget), "finished_at": None,
+                "outcome": "", "note": "", "paused_seconds": 0}
+            if not last:
+                end = min(start + timedelta(minutes=rng.randint(30, max(31, room // count))),
+                          now - timedelta(minutes=2))
+                step.update(finished_at=end, outcome="done")
+                events.append({
+                    "dossier_id": row["id"], "at": end, "actor_kind": Actor.OFFICER,
+                    "actor_name": officer, "transition": "complete_step",
+                    "from_state": State.PROCESSING, "to_state": State.PROCESSING, "reason": "",
+                    "data": {"step_order": order, "step_name": step["name"],
+                             "from_unit": SEED_UNIT, "to_unit": SEED_UNIT,
+                             "punctuality": "late" if end > step["due_at"] else "on_time"}})
+                start = end
+            else:
+                step["_row"] = row
+            self.steps.append(step)
+        return start
 
     def batch(self, first_pk: Sequence[int]) -> tuple[list[dict[str, Any]],
                                                       list[dict[str, Any]]]:
@@ -324,11 +378,14 @@ def _rows(dicts: list[dict[str, Any]], columns: list[str], defaults: dict[str, A
         yield values if adapt is None else tuple(adapt(v) for v in values)
 
 
-def _reserve_ids(count: int, next_local: list[int]) -> list[int]:
-    """Primary keys for ``count`` new dossiers, drawn from the table's sequence on PostgreSQL
+def _reserve_ids(count: int, next_local: list[int],
+                 model: type[models.Model] = Dossier) -> list[int]:
+    """Primary keys for ``count`` new rows, drawn from the table's sequence on PostgreSQL
     (safe beside live inserts)."""
+    if count == 0:
+        return []
     if connection.vendor == "postgresql":
-        table = Dossier._meta.db_table
+        table = model._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
                            "FROM generate_series(1, %s)", [table, count])
@@ -367,7 +424,7 @@ def _write(model: type[models.Model], dicts: list[dict[str, Any]], *, with_id: b
 
 
 def _json_text(value: Any) -> Any:
-    return "{}" if isinstance(value, dict) and not value else value
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, dict) else value
 
 
 def _raise_sequences(generator: Generator) -> None:
@@ -403,6 +460,29 @@ def targets_by_agency() -> dict[int, list[Target]]:
             result.setdefault(agency.pk, []).append(Target(
                 agency.pk, agency.code, procedure.pk, latest[procedure.pk],
                 procedure.name[:500], days))
+    return result
+
+
+def seed_officers(agency_ids: list[int]) -> dict[int, list[int]]:
+    """``SEED_OFFICERS`` processing officers of :data:`SEED_UNIT` per agency (made once; no
+    usable password: demo data for benchmarks and the step table)."""
+    result: dict[int, list[int]] = {}
+    for agency_id in agency_ids:
+        ids = []
+        for n in range(1, SEED_OFFICERS + 1):
+            user, created = User.objects.get_or_create(
+                username=f"seed.xuly.{agency_id}.{n}",
+                defaults={"full_name": f"Chuyên viên {n} (dữ liệu mẫu)",
+                          "kind": User.Kind.OFFICER})
+            if created:
+                user.set_unusable_password()
+                user.save(update_fields=["password"])
+            Membership.objects.get_or_create(
+                user=user, agency_id=agency_id, role=Role.PROCESSING_OFFICER,
+                defaults={"unit": SEED_UNIT,
+                          "started_at": timezone.now() - timedelta(days=365 * YEARS + 30)})
+            ids.append(user.pk)
+        result[agency_id] = ids
     return result
 
 
@@ -453,9 +533,12 @@ class Command(BaseCommand):
                      DossierSequence.objects.filter(Q(agency_id__in=list(weights)))
                      .values_list("agency_id", "day", "last")}
         seed = options["seed"] if options["seed"] is not None else time.time_ns()
-        generator = Generator(targets, weights, sequences, now, seed)
+        generator = Generator(targets, weights, sequences, now, seed,
+                              officers=seed_officers(list(weights)))
         next_local = [(Dossier.objects.order_by("-pk").values_list("pk", flat=True).first()
                        or 0) + 1]
+        next_step = [(DossierStep.objects.order_by("-pk").values_list("pk", flat=True).first()
+                      or 0) + 1]
         started = time.monotonic()
         done = 0
         while done < count:
@@ -463,7 +546,15 @@ class Command(BaseCommand):
             with transaction.atomic():
                 ids = _reserve_ids(size, next_local)
                 rows, events = generator.batch(ids)
+                step_ids = _reserve_ids(len(generator.steps), next_step, DossierStep)
+                for step, step_id in zip(generator.steps, step_ids, strict=True):
+                    step["id"] = step_id
+                    row = step.pop("_row", None)
+                    if row is not None:
+                        row["current_step_id"] = step_id
                 _write(Dossier, rows, with_id=True)
+                _write(DossierStep, generator.steps, with_id=True)
+                generator.steps.clear()
                 _write(DossierEvent, events, with_id=False)
                 _raise_sequences(generator)
             done += size
@@ -474,6 +565,7 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {Dossier._meta.db_table}")
                 cursor.execute(f"ANALYZE {DossierEvent._meta.db_table}")
+                cursor.execute(f"ANALYZE {DossierStep._meta.db_table}")
         elapsed = time.monotonic() - started
         self.stdout.write(self.style.SUCCESS(
             f"Loaded {count:,} dossiers in {elapsed:,.1f} s ({count / elapsed:,.0f} rows/s)."))
