@@ -1,0 +1,59 @@
+"""The in-app inbox (D10): /thong-bao/. Every query is the signed-in user's own messages; a
+message of someone else answers 404."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from .models import Message
+
+PAGE_SIZE = 20
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    rows = Message.objects.filter(user=request.user)
+    if request.GET.get("chua-doc"):
+        rows = rows.filter(read_at__isnull=True)
+    page = Paginator(rows.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    return render(request, "notifications/inbox.html",
+                  {"page": page, "unread_only": bool(request.GET.get("chua-doc"))})
+
+
+@login_required
+@require_POST
+def open_message(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one message read and follow its link (an address of this portal only)."""
+    message = get_object_or_404(Message, pk=pk, user=request.user)
+    if message.read_at is None:
+        Message.objects.filter(pk=message.pk, read_at__isnull=True).update(
+            read_at=timezone.now())
+    if message.link and url_has_allowed_host_and_scheme(
+            message.link, allowed_hosts={request.get_host()},
+            require_https=request.is_secure()):
+        return HttpResponseRedirect(message.link)
+    return redirect("notifications:inbox")
+
+
+@login_required
+@require_POST
+def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
+    message = get_object_or_404(Message, pk=pk, user=request.user)
+    Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=timezone.now())
+    return redirect("notifications:inbox")
+
+
+@login_required
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    Message.objects.filter(user=request.user, read_at__isnull=True).update(
+        read_at=timezone.now())
+    return redirect("notifications:inbox")
