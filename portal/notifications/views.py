@@ -19,7 +19,7 @@ PAGE_SIZE = 20
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    rows = Message.objects.filter(user=request.user)
+    rows = Message.objects.filter(user_id=request.user.pk)
     if request.GET.get("chua-doc"):
         rows = rows.filter(read_at__isnull=True)
     page = Paginator(rows.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
@@ -32,7 +32,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def open_message(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one message read and follow its link (an address of this portal only)."""
-    message = get_object_or_404(Message, pk=pk, user=request.user)
+    message = get_object_or_404(Message, pk=pk, user_id=request.user.pk)
     if message.read_at is None:
         Message.objects.filter(pk=message.pk, read_at__isnull=True).update(
             read_at=timezone.now())
@@ -46,7 +46,7 @@ def open_message(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
-    message = get_object_or_404(Message, pk=pk, user=request.user)
+    message = get_object_or_404(Message, pk=pk, user_id=request.user.pk)
     Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=timezone.now())
     return redirect("notifications:inbox")
 
@@ -54,6 +54,6 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
-    Message.objects.filter(user=request.user, read_at__isnull=True).update(
+    Message.objects.filter(user_id=request.user.pk, read_at__isnull=True).update(
         read_at=timezone.now())
     return redirect("notifications:inbox")
