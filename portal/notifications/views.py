@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -16,10 +17,15 @@ from .models import Message
 PAGE_SIZE = 20
 
 
+def _mine(request: HttpRequest) -> QuerySet[Message]:
+    """The signed-in user's own messages: the only queryset these views read or change."""
+    return Message.objects.filter(user_id=int(request.user.pk or 0))
+
+
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    rows = Message.objects.filter(user_id=request.user.pk)
+    rows = _mine(request)
     if request.GET.get("chua-doc"):
         rows = rows.filter(read_at__isnull=True)
     page = Paginator(rows.order_by("-created_at", "-pk"), PAGE_SIZE).get_page(
@@ -32,7 +38,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def open_message(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one message read and follow its link (an address of this portal only)."""
-    message = get_object_or_404(Message, pk=pk, user_id=request.user.pk)
+    message = get_object_or_404(_mine(request), pk=pk)
     if message.read_at is None:
         Message.objects.filter(pk=message.pk, read_at__isnull=True).update(
             read_at=timezone.now())
@@ -46,7 +52,7 @@ def open_message(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
-    message = get_object_or_404(Message, pk=pk, user_id=request.user.pk)
+    message = get_object_or_404(_mine(request), pk=pk)
     Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=timezone.now())
     return redirect("notifications:inbox")
 
@@ -54,6 +60,6 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
-    Message.objects.filter(user_id=request.user.pk, read_at__isnull=True).update(
+    _mine(request).filter(read_at__isnull=True).update(
         read_at=timezone.now())
     return redirect("notifications:inbox")
