@@ -55,12 +55,12 @@ class SignForm(forms.Form):
 
 class HandOverForm(forms.Form):
     how = forms.ChoiceField(label=gettext_lazy("How"), choices=Delivery.choices)
-    received_by = forms.CharField(label=gettext_lazy("Received by"), max_length=255,
+    received_by = forms.CharField(label=gettext_lazy("Result received by"), max_length=255,
                                   required=False)
     received_id_number = forms.CharField(label=gettext_lazy("Their ID number"), max_length=20,
                                          required=False)
     received_at = forms.DateTimeField(
-        label=gettext_lazy("Received at"), required=False,
+        label=gettext_lazy("Handed over at"), required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"},
                                    format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
