@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -443,9 +445,22 @@ def contest(token: str, reason: str) -> Feedback:
 # -- messages --------------------------------------------------------------------------------
 
 
+_SILENT: ContextVar[bool] = ContextVar("feedback_silent", default=False)
+
+
+@contextmanager
+def silenced() -> Iterator[None]:
+    """No message to senders inside (demo data)."""
+    token = _SILENT.set(True)
+    try:
+        yield
+    finally:
+        _SILENT.reset(token)
+
+
 def _tell_sender(item: Feedback, kind: str, subject: str, body: str, *, link: str = "",
                  dedupe: str = "") -> None:
-    if not (item.sender_email or item.sender_phone or item.sender_id):
+    if _SILENT.get() or not (item.sender_email or item.sender_phone or item.sender_id):
         return
     notifications.send(kind=kind, subject=subject, body=body,
                        user=item.sender if item.sender_id else None,
