@@ -154,3 +154,16 @@ def test_upload_of_a_non_pdf_is_refused_on_the_page(client, world):
         "title": "KQ", "upload": pdf_upload("x.pdf", b"GIF89a" + result_pdf()[6:])},
         follow=True)
     assert not DossierResult.objects.filter(dossier=d).exists()
+
+
+def test_home_pages_link_to_the_results_work(client, world):
+    client.force_login(world.leader)
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+    assert 'data-testid="link-to-sign"' in html and 'data-testid="link-tracking-book"' in html
+    assert 'data-testid="link-pickup"' not in html
+    client.force_login(world.clerk)
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+    assert 'data-testid="link-pickup"' in html and 'data-testid="link-to-sign"' not in html
+    client.force_login(world.citizen)
+    html = client.get(reverse("accounts:dashboard")).content.decode()
+    assert 'data-testid="link-warehouse"' in html and 'data-testid="link-pickup"' not in html

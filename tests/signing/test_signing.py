@@ -138,3 +138,19 @@ def test_digest_lists_certificates_expiring_within_30_days(leader_cert):
         not_after=timezone.now() + timedelta(days=10))
     lines = expiring_certificates(timezone.now())
     assert len(lines) == 1 and "Hoàng Minh Đức" in lines[0]
+
+
+def test_operator_revokes_in_admin_and_other_officers_cannot(client, leader_cert):
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    url = reverse("admin:signing_signingcertificate_changelist")
+    client.force_login(leader_cert.user)
+    assert client.get(url).status_code in (302, 403)
+    operator = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(operator)
+    response = client.post(url, {"action": "revoke", "_selected_action": [leader_cert.pk]})
+    assert response.status_code == 302
+    leader_cert.refresh_from_db()
+    assert leader_cert.revoked_at is not None
