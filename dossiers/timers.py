@@ -14,9 +14,10 @@ and the partial ``open_step_due_idx`` (see ``bench/sweep_bench.py``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -35,6 +36,8 @@ from .states import State
 
 #: At most this many rows of each kind per run; the next run takes the rest.
 BATCH = 5000
+#: Rows per transaction.
+CHUNK = 100
 #: States in which the result due time runs (the clock stands still while waiting).
 RUNNING = (State.RECEIVED, State.PROCESSING)
 
@@ -70,33 +73,37 @@ def intake_due_soon(now: datetime, until: datetime, agencies: list[int]) -> Quer
     return Dossier.objects.filter(
         Q(intake_warned_at__isnull=True) | Q(intake_warned_at__lt=F("submitted_at")),
         receiving_agency_id__in=agencies, state=State.SUBMITTED,
-        intake_due_at__gt=now, intake_due_at__lte=until)
+        intake_due_at__gt=now, intake_due_at__lte=until).order_by("intake_due_at")
 
 
 def intake_overdue(now: datetime, agencies: list[int]) -> QuerySet[Dossier]:
     """Submitted dossiers past their intake due time, not marked in this round."""
     return Dossier.objects.filter(
         Q(overdue_at__isnull=True) | Q(overdue_at__lt=F("submitted_at")),
-        receiving_agency_id__in=agencies, state=State.SUBMITTED, intake_due_at__lte=now)
+        receiving_agency_id__in=agencies, state=State.SUBMITTED, intake_due_at__lte=now
+    ).order_by("intake_due_at")
 
 
-def result_overdue(now: datetime, agencies: list[int]) -> QuerySet[Dossier]:
-    """Received or processed dossiers past their result due time, not marked since intake."""
+def result_overdue(now: datetime, agencies: list[int], state: str) -> QuerySet[Dossier]:
+    """Dossiers in ``state`` (received or processing) past their result due time, not marked
+    since intake. One state per query, so that the whole condition is an index range."""
     return Dossier.objects.filter(
         Q(overdue_at__isnull=True) | Q(overdue_at__lt=F("received_at")),
-        processing_agency_id__in=agencies, state__in=RUNNING, processing_due_at__lte=now)
+        processing_agency_id__in=agencies, state=state, processing_due_at__lte=now
+    ).order_by("processing_due_at")
 
 
 def steps_due_soon(now: datetime, until: datetime) -> QuerySet[DossierStep]:
     """Open steps due in (now, until] whose holder was not warned yet."""
     return DossierStep.objects.filter(finished_at__isnull=True, due_at__gt=now,
-                                      due_at__lte=until, warned_at__isnull=True)
+                                      due_at__lte=until, warned_at__isnull=True
+                                      ).order_by("due_at")
 
 
 def steps_overdue(now: datetime) -> QuerySet[DossierStep]:
     """Open steps past their due time, not marked yet."""
     return DossierStep.objects.filter(finished_at__isnull=True, due_at__lte=now,
-                                      overdue_at__isnull=True)
+                                      overdue_at__isnull=True).order_by("due_at")
 
 
 # -- recipients ------------------------------------------------------------------------------
@@ -163,34 +170,41 @@ def _send(kind: str, users: list[User], subject: str, body: str, link: str, key:
 
 
 def sweep(now: datetime | None = None) -> SweepResult:
-    """One pass of the timers; safe to run at any time, concurrently or again."""
+    """One pass of the timers; safe to run at any time, concurrently or again. Rows are handled
+    in chunks of :data:`CHUNK`, one transaction each: a crash rolls a chunk back whole (flags
+    and messages together) and the next run takes it again."""
     now = now or timezone.now()
     result = SweepResult()
     recipients = Recipients()
     agencies = _agency_ids()
     until = horizon(now)
+    dossier_related = ("procedure", "receiving_agency")
+    step_related = ("dossier", "dossier__procedure", "assignee")
+    work: list[tuple[str, QuerySet[Any], Callable[..., int]]] = [
+        ("intake_warned", intake_due_soon(now, until, agencies).select_related(*dossier_related),
+         _warn_intake),
+        ("intake_overdue", intake_overdue(now, agencies).select_related(*dossier_related),
+         _mark_intake_overdue),
+        *[("result_overdue", result_overdue(now, agencies, state).select_related(
+            *dossier_related), _mark_result_overdue) for state in RUNNING],
+        ("steps_warned", steps_due_soon(now, until).select_related(*step_related), _warn_step),
+        ("steps_overdue", steps_overdue(now).select_related(*step_related),
+         _mark_step_overdue),
+    ]
     with translation.override("vi"):
-        for pk in intake_due_soon(now, until, agencies).values_list("pk", flat=True)[:BATCH]:
-            result.intake_warned += _warn_intake(pk, now, recipients, result)
-        for pk in intake_overdue(now, agencies).values_list("pk", flat=True)[:BATCH]:
-            result.intake_overdue += _mark_intake_overdue(pk, now, recipients, result)
-        for pk in result_overdue(now, agencies).values_list("pk", flat=True)[:BATCH]:
-            result.result_overdue += _mark_result_overdue(pk, now, recipients, result)
-        for pk in steps_due_soon(now, until).values_list("pk", flat=True)[:BATCH]:
-            result.steps_warned += _warn_step(pk, now, recipients, result)
-        for pk in steps_overdue(now).values_list("pk", flat=True)[:BATCH]:
-            result.steps_overdue += _mark_step_overdue(pk, now, recipients, result)
+        for counter, queryset, handler in work:
+            rows = list(queryset[:BATCH])
+            for start in range(0, len(rows), CHUNK):
+                with transaction.atomic():
+                    done = sum(handler(row, now, recipients, result)
+                               for row in rows[start:start + CHUNK])
+                setattr(result, counter, getattr(result, counter) + done)
     return result
 
 
-def _dossier(pk: int) -> Dossier | None:
-    return Dossier.objects.select_related("procedure", "receiving_agency").filter(pk=pk).first()
-
-
-@transaction.atomic
-def _warn_intake(pk: int, now: datetime, recipients: Recipients, result: SweepResult) -> int:
-    d = _dossier(pk)
-    if d is None or d.intake_due_at is None:
+def _warn_intake(d: Dossier, now: datetime, recipients: Recipients, result: SweepResult) -> int:
+    pk = d.pk
+    if d.intake_due_at is None:
         return 0
     due = d.intake_due_at
     if not Dossier.objects.filter(
@@ -206,11 +220,10 @@ def _warn_intake(pk: int, now: datetime, recipients: Recipients, result: SweepRe
     return 1
 
 
-@transaction.atomic
-def _mark_intake_overdue(pk: int, now: datetime, recipients: Recipients,
+def _mark_intake_overdue(d: Dossier, now: datetime, recipients: Recipients,
                          result: SweepResult) -> int:
-    d = _dossier(pk)
-    if d is None or d.intake_due_at is None:
+    pk = d.pk
+    if d.intake_due_at is None:
         return 0
     due = d.intake_due_at
     if not Dossier.objects.filter(
@@ -227,11 +240,10 @@ def _mark_intake_overdue(pk: int, now: datetime, recipients: Recipients,
     return 1
 
 
-@transaction.atomic
-def _mark_result_overdue(pk: int, now: datetime, recipients: Recipients,
+def _mark_result_overdue(d: Dossier, now: datetime, recipients: Recipients,
                          result: SweepResult) -> int:
-    d = _dossier(pk)
-    if d is None or d.processing_due_at is None:
+    pk = d.pk
+    if d.processing_due_at is None:
         return 0
     due = d.processing_due_at
     if not Dossier.objects.filter(
@@ -248,22 +260,15 @@ def _mark_result_overdue(pk: int, now: datetime, recipients: Recipients,
     return 1
 
 
-def _step(pk: int) -> DossierStep | None:
-    return DossierStep.objects.select_related("dossier", "dossier__procedure").filter(
-        pk=pk).first()
-
-
-@transaction.atomic
-def _warn_step(pk: int, now: datetime, recipients: Recipients, result: SweepResult) -> int:
-    step = _step(pk)
-    if step is None:
-        return 0
+def _warn_step(step: DossierStep, now: datetime, recipients: Recipients,
+               result: SweepResult) -> int:
+    pk = step.pk
     due = step.due_at
     if not DossierStep.objects.filter(pk=pk, finished_at__isnull=True, due_at=due,
                                       warned_at__isnull=True).update(warned_at=now):
         return 0
     if step.assignee_id is not None:
-        users = list(User.objects.filter(pk=step.assignee_id, is_active=True))
+        users = [step.assignee] if step.assignee and step.assignee.is_active else []
     else:
         users = recipients.users(step.agency_id, Role.PROCESSING_OFFICER, step.unit)
     d = step.dossier
@@ -277,12 +282,9 @@ def _warn_step(pk: int, now: datetime, recipients: Recipients, result: SweepResu
     return 1
 
 
-@transaction.atomic
-def _mark_step_overdue(pk: int, now: datetime, recipients: Recipients,
+def _mark_step_overdue(step: DossierStep, now: datetime, recipients: Recipients,
                        result: SweepResult) -> int:
-    step = _step(pk)
-    if step is None:
-        return 0
+    pk = step.pk
     due = step.due_at
     if not DossierStep.objects.filter(pk=pk, finished_at__isnull=True, due_at=due,
                                       overdue_at__isnull=True).update(overdue_at=now):
