@@ -20,3 +20,11 @@ class NotificationsConfig(AppConfig):
             from dossiers.notifications import write_applicant_messages
 
             on_event("notifications.applicant", write_applicant_messages)
+        # The operators' daily digest lists the notifications that failed (O3).
+        from django.utils.translation import gettext_noop
+
+        from portal.ops import digest
+
+        from .digest import failed_notifications
+
+        digest.register(gettext_noop("Failed notifications"), failed_notifications)

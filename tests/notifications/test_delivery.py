@@ -113,3 +113,18 @@ def test_sms_without_gateway_fails_for_good(settings, django_capture_on_commit_c
     delivery = Delivery.objects.get()
     assert delivery.status == "failed" and delivery.next_attempt_at is None
     assert "not configured" in delivery.last_error
+
+
+def test_failed_notifications_are_in_the_operators_digest():
+    from portal.ops import digest
+
+    with mock.patch("portal.notifications.services.send_mail", side_effect=OSError("refused")):
+        notify(kind="step_due_soon", subject="Bước sắp đến hạn", body="B",
+               email="nguyenvanan@example.vn")
+        send_delivery(Delivery.objects.get().pk)
+    notify(kind="t", subject="Đã gửi", body="B", email="ok@example.vn")
+    section = next(s for s in digest.sections() if s.name == "Failed notifications")
+    lines = section.fn(timezone.now() - timedelta(hours=24))
+    assert len(lines) == 1
+    assert "ng***@example.vn" in lines[0] and "nguyenvanan" not in lines[0]
+    assert "step_due_soon" in lines[0] and "refused" in lines[0]
