@@ -9,3 +9,18 @@ class DvcqgConfig(AppConfig):
     label = "dvcqg"
     verbose_name = _("National Public Service Portal")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from dossiers.hooks import on_event
+
+        from .outbox import on_dossier_event
+
+        # Every dossier event the portal must know is written in the transition's transaction.
+        on_event("dvcqg", on_dossier_event)
+        try:
+            from portal.ops import digest
+        except ImportError:  # pragma: no cover - the ops digest is optional
+            return
+        from .selectors import digest_lines
+
+        digest.register("Failed syncs to the National Public Service Portal", digest_lines)

@@ -292,3 +292,20 @@ SMS_LOOKUP_RATE_PER_HOUR = env.int("SMS_LOOKUP_RATE_PER_HOUR", default=10)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # seconds; below the delivery lease
 TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
     "portal.notifications.context_processors.inbox")
+
+# --- DVCQG ---
+# The National Public Service Portal (portal/dvcqg/, LEGAL-NOTES §6). Empty base URL: nothing is
+# sent (rows wait in the outbox); `serve_embedded` points it at a local stand-in for the demo.
+DVCQG_BASE_URL = env.str("DVCQG_BASE_URL", default="")
+DVCQG_USERNAME = env.str("DVCQG_USERNAME", default="")
+DVCQG_PASSWORD = env.str("DVCQG_PASSWORD", default="")
+DVCQG_UNIT_CODE = env.str("DVCQG_UNIT_CODE", default="")  # `madonvi`: the province's e-ID
+DVCQG_TIMEOUT = env.float("DVCQG_TIMEOUT", default=10.0)  # seconds per HTTP call
+DVCQG_MAX_ATTEMPTS = env.int("DVCQG_MAX_ATTEMPTS", default=10)  # then the dead letters
+DVCQG_BACKOFF_SECONDS = env.float("DVCQG_BACKOFF_SECONDS", default=30.0)
+DVCQG_BACKOFF_MAX_SECONDS = env.float("DVCQG_BACKOFF_MAX_SECONDS", default=3600.0)
+DVCQG_LEASE_SECONDS = env.float("DVCQG_LEASE_SECONDS", default=60.0)  # > DVCQG_TIMEOUT
+DVCQG_SEND_BUDGET_SECONDS = env.float("DVCQG_SEND_BUDGET_SECONDS", default=50.0)
+DVCQG_CONCURRENCY = env.int("DVCQG_CONCURRENCY", default=4)  # parallel calls (distinct dossiers)
+DVCQG_FETCH_SERVICE = env.str("DVCQG_FETCH_SERVICE", default="LayDanhSachHoSo")
+DVCQG_FETCH_DAYS = env.int("DVCQG_FETCH_DAYS", default=2)

@@ -1,0 +1,159 @@
+"""I1: every dossier event the national portal must know is written to the outbox in the
+transition's transaction, numbered per dossier, and delivered in that order with retries,
+backoff, dead letters and an operator's resend."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import transaction
+from django.utils import timezone
+
+from dossiers import services
+from dossiers.models import Dossier
+from dossiers.states import State
+from portal.dvcqg import outbox
+from portal.dvcqg.models import CallLog, OutboxEvent, Service
+from portal.dvcqg.selectors import sync_status
+from tests.dossiers.test_transitions import at, draft, setup  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = at(2026, 3, 9, 9, 0)
+
+
+def submitted(setup):  # noqa: F811
+    dossier = draft(setup)
+    services.submit(dossier, by=setup[2])
+    dossier.refresh_from_db()
+    return dossier
+
+
+def test_drafts_are_never_sent(setup):  # noqa: F811
+    dossier = draft(setup)
+    services.withdraw(dossier, by=setup[2], reason="changed my mind")
+    assert not OutboxEvent.objects.exists()
+
+
+def test_each_status_change_writes_a_numbered_row(setup):  # noqa: F811
+    with time_machine.travel(MONDAY, tick=False):
+        dossier = submitted(setup)
+        services.accept(dossier, by=setup[3])
+    rows = list(OutboxEvent.objects.filter(dossier=dossier))
+    # received (2), then moved on to processing (4) when the receipt starts it
+    assert [(r.sequence, r.service, r.national_status) for r in rows][:2] == [
+        (1, Service.SYNC_DOSSIER, 1), (2, Service.SYNC_DOSSIER, 2)]
+    assert [r.sequence for r in rows] == list(range(1, len(rows) + 1))
+    record = rows[1].payload
+    assert record["MaHoSo"] == dossier.code and record["TrangThaiHoSo"] == 2
+    assert record["NgayTiepNhan"] == "20260309090000"  # yyyyMMddHHmmss, Vietnam time
+    assert record["MaTTHC"] == dossier.procedure.national_code
+    assert record["DonViXuLy"] == "000.01.30.H56"
+    for field in ("TaiLieuNop", "DanhSachLePhi", "DanhSachHoSoBoSung", "DanhSachGiayToKetQua"):
+        assert record[field] == []
+
+
+def test_a_rolled_back_transition_leaves_no_row(setup):  # noqa: F811
+    dossier = draft(setup)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.submit(dossier, by=setup[2])
+        assert OutboxEvent.objects.count() == 1  # written inside the transition's transaction
+        raise RuntimeError("the request failed after the transition")
+    assert not OutboxEvent.objects.exists()
+    assert Dossier.objects.get(pk=dossier.pk).state == State.DRAFT
+
+
+def test_delivery_in_order_and_acknowledged(setup, standin):  # noqa: F811
+    with time_machine.travel(MONDAY, tick=False):
+        dossier = submitted(setup)
+        services.accept(dossier, by=setup[3])
+    expected = list(OutboxEvent.objects.values_list("national_status", flat=True))
+    report = outbox.deliver(budget_seconds=5)
+    assert report.sent == len(expected) >= 2
+    assert [e.record["TrangThaiHoSo"] for e in standin.by_dossier()[dossier.code]] == expected
+    assert set(OutboxEvent.objects.values_list("status", flat=True)) == {"acknowledged"}
+    dossier.refresh_from_db()
+    assert dossier.synced_at is not None
+    assert sync_status(dossier).state == "synced"
+    calls = CallLog.objects.filter(dossier_code=dossier.code)
+    assert calls.count() == len(expected) and all(c.ok and c.error_code == 0 for c in calls)
+    assert CallLog.objects.filter(service="login").count() == 1
+
+
+def test_a_failing_head_blocks_its_dossier_not_the_others(setup, standin, settings):  # noqa: F811
+    with time_machine.travel(MONDAY, tick=False):
+        first, _second = submitted(setup), submitted(setup)
+        services.accept(first, by=setup[3])
+    standin.fail_rate = 1.0
+    settings.DVCQG_BACKOFF_SECONDS = 60
+    report = outbox.deliver(budget_seconds=2)
+    assert report.sent == 0 and report.failed == 2  # one head per dossier tried, not the 2nd
+    head = OutboxEvent.objects.get(dossier=first, sequence=1)
+    assert head.status == "failed" and head.attempts == 1 and "500" in head.last_error
+    assert OutboxEvent.objects.get(dossier=first, sequence=2).attempts == 0
+    status = sync_status(first)
+    assert status.state == "failed" and status.waiting >= 2 and status.next_attempt_at
+    # backoff: 60 s, then 120 s
+    assert head.next_attempt_at - timezone.now() > timedelta(seconds=50)
+    standin.fail_rate = 0.0
+    assert outbox.deliver(budget_seconds=1).sent == 0  # not due yet
+    total = OutboxEvent.objects.count()
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        assert outbox.deliver(budget_seconds=3).sent == total
+    assert [e.record["TrangThaiHoSo"] for e in standin.by_dossier()[first.code]] == list(
+        OutboxEvent.objects.filter(dossier=first).values_list("national_status", flat=True))
+
+
+def test_backoff_is_exponential_and_capped(settings):
+    settings.DVCQG_BACKOFF_SECONDS = 30
+    settings.DVCQG_BACKOFF_MAX_SECONDS = 600
+    assert [outbox.backoff(n).total_seconds() for n in (1, 2, 3, 5, 9)] == [
+        30, 60, 120, 480, 600]
+
+
+def test_dead_letter_after_max_attempts_and_resend_always_works(setup, standin,  # noqa: F811
+                                                                  settings):
+    settings.DVCQG_MAX_ATTEMPTS = 3
+    with time_machine.travel(MONDAY, tick=False):
+        dossier = submitted(setup)
+    standin.fail_rate = 1.0
+    outbox.deliver(budget_seconds=3)
+    row = OutboxEvent.objects.get()
+    assert row.status == "dead" and row.attempts == 3
+    assert sync_status(dossier).dead
+    assert outbox.deliver(budget_seconds=1).sent == 0  # a dead letter is not retried alone
+    standin.fail_rate = 0.0
+    outbox.resend(row)
+    row.refresh_from_db()
+    assert row.status == "pending" and row.attempts == 0
+    assert outbox.deliver(budget_seconds=3).sent == 1
+    assert len(standin.events) == 1
+
+
+def test_the_portal_applies_each_event_once_even_when_acknowledging_twice(setup, standin):  # noqa: F811
+    with time_machine.travel(MONDAY, tick=False):
+        submitted(setup)
+    standin.ack_twice = True  # stores, loses the answer; the retry is a duplicate
+    report = outbox.deliver(budget_seconds=3)
+    assert report.sent == 1 and report.failed == 1
+    assert len(standin.events) == 1 and standin.duplicates == 1
+    assert OutboxEvent.objects.get().status == "acknowledged"
+
+
+def test_a_timeout_is_retried_and_not_duplicated(setup, standin, settings):  # noqa: F811
+    settings.DVCQG_TIMEOUT = 0.3
+    settings.DVCQG_BACKOFF_SECONDS = 30
+    with time_machine.travel(MONDAY, tick=False):
+        submitted(setup)
+    standin.timeout_rate, standin.delay = 1.0, 0.6
+    assert outbox.deliver(budget_seconds=0.5).failed == 1
+    assert "timeout" in OutboxEvent.objects.get().last_error
+    standin.timeout_rate = 0.0
+    import time
+
+    time.sleep(0.5)  # the stand-in stored the late packet meanwhile
+    OutboxEvent.objects.update(next_attempt_at=timezone.now())  # the retry is due
+    assert outbox.deliver(budget_seconds=3).sent == 1
+    assert len(standin.events) == 1 and standin.duplicates == 1
