@@ -28,3 +28,10 @@ class NotificationsConfig(AppConfig):
         from .digest import failed_notifications
 
         digest.register(gettext_noop("Failed notifications"), failed_notifications)
+
+        from portal.ops.demo import SEEDERS
+
+        from .demo import seed_notifications
+
+        if seed_notifications not in SEEDERS:
+            SEEDERS.append(seed_notifications)

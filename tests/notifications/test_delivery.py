@@ -128,3 +128,31 @@ def test_failed_notifications_are_in_the_operators_digest():
     assert len(lines) == 1
     assert "ng***@example.vn" in lines[0] and "nguyenvanan" not in lines[0]
     assert "step_due_soon" in lines[0] and "refused" in lines[0]
+
+
+def test_operators_see_the_log_and_send_again_others_do_not(client):
+    from portal.accounts.roles import Role
+    from portal.audit.models import AuditEntry
+    from tests.factories import AgencyFactory, officer
+
+    with mock.patch("portal.notifications.services.send_mail", side_effect=OSError("down")):
+        notify(kind="t", subject="Thư lỗi", body="B", email="a@example.vn")
+        delivery = Delivery.objects.get()
+        for _ in range(MAX_ATTEMPTS):
+            Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
+            send_delivery(delivery.pk)
+    agency = AgencyFactory()
+    clerk = officer(agency, Role.AGENCY_ADMIN)
+    client.force_login(clerk)
+    assert client.get("/admin/notifications/delivery/").status_code in (302, 403)
+    operator = officer(agency, Role.OPERATOR)
+    client.force_login(operator)
+    assert "Thư lỗi" in client.get("/admin/notifications/delivery/").content.decode()
+    assert client.get(f"/admin/notifications/delivery/{delivery.pk}/change/").status_code == 200
+    assert AuditEntry.objects.filter(action="view_personal_data",
+                                     object_id=str(delivery.pk)).exists()
+    client.post("/admin/notifications/delivery/",
+                {"action": "send_again", "_selected_action": [delivery.pk]})
+    assert send_due() == 1
+    delivery.refresh_from_db()
+    assert delivery.status == "sent"

@@ -69,3 +69,17 @@ def test_anonymous_users_are_sent_to_sign_in_and_get_is_refused(client):
     user = UserFactory()
     client.force_login(user)
     assert client.get(reverse("notifications:read_all")).status_code == 405
+
+
+def test_demo_accounts_find_a_welcome_message_once():
+    from portal.notifications.demo import seed_notifications
+    from portal.ops.demo import SEEDERS, seed
+
+    assert seed_notifications in SEEDERS
+    seed()
+    seed_notifications()  # again: no second message
+    from portal.accounts.models import User
+
+    citizen = User.objects.get(username="congdan")
+    assert list(Message.objects.filter(user=citizen).values_list("kind", flat=True)) == [
+        "welcome"]
