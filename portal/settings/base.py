@@ -284,15 +284,6 @@ SIGNING_STAMP_FONT = env.str("SIGNING_STAMP_FONT", default="")
 # Largest uploaded result document (MB).
 RESULT_MAX_UPLOAD_MB = env.float("RESULT_MAX_UPLOAD_MB", default=20.0)
 
-# --- notifications ---
-# Delivery log, in-app inbox and SMS lookup (portal/notifications/). The SMS gateway posts
-# incoming messages to /api/v1/sms/inbound/ with this bearer token (default: the gateway's own).
-SMS_INBOUND_TOKEN = env.str("SMS_INBOUND_TOKEN", default=SMS_GATEWAY_TOKEN)
-SMS_LOOKUP_RATE_PER_HOUR = env.int("SMS_LOOKUP_RATE_PER_HOUR", default=10)
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # seconds; below the delivery lease
-TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
-    "portal.notifications.context_processors.inbox")
-
 # --- DVCQG ---
 # The National Public Service Portal (portal/dvcqg/, LEGAL-NOTES §6). Empty base URL: nothing is
 # sent (rows wait in the outbox); `serve_embedded` points it at a local stand-in for the demo.
@@ -309,3 +300,16 @@ DVCQG_SEND_BUDGET_SECONDS = env.float("DVCQG_SEND_BUDGET_SECONDS", default=50.0)
 DVCQG_CONCURRENCY = env.int("DVCQG_CONCURRENCY", default=4)  # parallel calls (distinct dossiers)
 DVCQG_FETCH_SERVICE = env.str("DVCQG_FETCH_SERVICE", default="LayDanhSachHoSo")
 DVCQG_FETCH_DAYS = env.int("DVCQG_FETCH_DAYS", default=2)
+
+# --- notifications ---
+# Delivery log, in-app inbox and SMS lookup (portal/notifications/). The SMS gateway posts
+# incoming messages to /api/v1/sms/inbound/ with this bearer token (default: the gateway's own).
+SMS_INBOUND_TOKEN = env.str("SMS_INBOUND_TOKEN", default=SMS_GATEWAY_TOKEN)
+SMS_LOOKUP_RATE_PER_HOUR = env.int("SMS_LOOKUP_RATE_PER_HOUR", default=10)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # seconds; below the delivery lease
+if not env.str("EMAIL_URL", default=""):
+    # Without a mail server (embedded demo) each e-mail is a file in var/mail/ to read.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
+    "portal.notifications.context_processors.inbox")
