@@ -1,7 +1,8 @@
 """Satisfaction survey per dossier (K4, TH 7.5).
 
 When a dossier's result is returned (transition ``return_result``) an invitation is created in
-the same transaction (a ``dossiers.hooks`` handler: rows only) and the link is sent after commit.
+the same transaction (a ``dossiers.hooks`` handler: rows only, the message included) and the
+link is sent by the worker after commit.
 The link's token is single-use and expires after :data:`SURVEY_VALID_DAYS` days. The answer is
 stored apart from the invitation, with the agency and the day only: nobody, officers included,
 can tell who answered what (aggregates only)."""
@@ -47,17 +48,11 @@ def on_dossier_event(event: DossierEvent) -> None:
     subject = _("How was the handling of your dossier %(code)s?") % {"code": dossier.code}
     body = _("Your dossier %(code)s has been completed. Please tell us in two questions how it "
              "was received and handled; your answer is anonymous.") % {"code": dossier.code}
-    applicant = dossier.applicant
-    email, phone = dossier.applicant_email, dossier.applicant_phone
-
-    def _send() -> None:
-        with transaction.atomic():
-            notifications.send(kind="survey_invitation", subject=subject, body=body,
-                               user=applicant, email=email, phone=phone,
-                               sms=f"{subject} {link}", link=link,
-                               dedupe_key=f"survey:{dossier.pk}")
-
-    transaction.on_commit(_send)
+    # notify() only writes rows here (sent by the worker after commit), as a hook must
+    notifications.send(kind="survey_invitation", subject=subject, body=body,
+                       user=dossier.applicant, email=dossier.applicant_email,
+                       phone=dossier.applicant_phone, sms=f"{subject} {link}", link=link,
+                       dedupe_key=f"survey:{dossier.pk}")
 
 
 def valid_invitation(token: str) -> SurveyInvitation | None:

@@ -127,11 +127,27 @@ def test_the_link_expires(client, world):
     assert not SurveyAnswer.objects.exists()
 
 
-def test_the_real_return_result_transition_sends_the_invitation(world):
-    """The hook is registered in FeedbackConfig.ready and runs inside the transition."""
+def test_the_real_return_result_transition_invites_the_applicant(db, settings, tmp_path):
+    """Through the dossier engine: settling an online dossier releases the result (event
+    ``return_result``) and the hook writes the invitation in that transaction."""
+    from dossiers import results
     from dossiers.hooks import _handlers
+    from dossiers.states import Delivery
+    from portal.notifications.models import Delivery as Sent
+    from tests.dossiers.results_world import make_world as results_world
+    from tests.dossiers.results_world import pdf_upload
 
+    settings.MEDIA_ROOT = tmp_path / "media"
     assert _handlers.get("survey") is surveys.on_dossier_event
+    w = results_world()
+    d = w.dossier(delivery=Delivery.ONLINE)
+    result = results.prepare_result(d, by=w.processor, title="Kết quả", number="1",
+                                    upload=pdf_upload())
+    results.sign_result(result, by=w.leader)
+    d = results.settle(d, by=w.processor)
+    invite = SurveyInvitation.objects.get(dossier=d)
+    assert invite.used_at is None and invite.expires_at > invite.created_at
+    assert Sent.objects.filter(kind="survey_invitation").exists()
 
 
 def test_officers_see_aggregates_only(client, world):

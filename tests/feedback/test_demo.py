@@ -10,9 +10,8 @@ from reports.models import IndexPeriod
 
 @pytest.mark.django_db
 def test_demo_seeder_is_idempotent(settings):
-    from portal.ops.demo import SEEDERS, seed
-
     from feedback.demo import seed_feedback
+    from portal.ops.demo import SEEDERS, seed
 
     assert seed_feedback in SEEDERS
     seed()
