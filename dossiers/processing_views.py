@@ -72,8 +72,11 @@ def queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     form = StepQueueFilterForm(request.GET or None, user=request.user)
     filters = form.filters() if request.GET else {}
-    page = Paginator(selectors.processing_queue(request.user, now=now, **filters),
-                     QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    counters = selectors.step_counters(request.user, now=now, **filters)
+    paginator = Paginator(selectors.processing_queue(request.user, now=now, **filters),
+                          QUEUE_PAGE_SIZE)
+    paginator.count = counters.matching  # type: ignore[misc]  # known: no COUNT query
+    page = paginator.get_page(request.GET.get("page"))
     boundary = selectors.step_due_soon_boundary(now)
     rows = [{"step": s, "dossier": s.dossier, "badge": selectors.step_badge(s, now, boundary)}
             for s in page.object_list]
@@ -81,8 +84,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "dossiers/processing/queue.html", {
         "form": form, "page": page, "rows": rows, "query": query.urlencode(),
-        "counters": selectors.step_counters(request.user, procedure=filters.get("procedure"),
-                                            now=now),
+        "counters": counters,
     })
 
 

@@ -254,30 +254,53 @@ def _descendants(roots: set[int], children: dict[int | None, list[int]]) -> set[
     return ids
 
 
+#: How long the agency tree is kept in the cache (agencies are rarely moved; a move takes
+#: effect for the processing queue within this many seconds).
+AGENCY_TREE_TTL = 60
+
+
+def agency_children() -> dict[int | None, list[int]]:
+    """The active agencies by parent id, from the cache (one small query a minute)."""
+    from django.core.cache import cache
+
+    from portal.agencies.models import Agency
+
+    tree: dict[int | None, list[int]] | None = cache.get("dossiers:agency-tree")
+    if tree is None:
+        tree = {}
+        for pk, parent in (Agency.objects.filter(is_active=True).order_by()
+                           .values_list("pk", "parent_id")):
+            tree.setdefault(parent, []).append(pk)
+        cache.set("dossiers:agency-tree", tree, AGENCY_TREE_TTL)
+    return tree
+
+
 def processing_scope(user: Any) -> ProcessingScope:
     """The :class:`ProcessingScope` of ``user`` (memoised per request)."""
 
     def compute() -> ProcessingScope:
+        from portal.accounts import permissions
         from portal.accounts.models import Membership
-        from portal.accounts.permissions import is_province_wide
-        from portal.accounts.roles import AGENCY_ROLE_PERMS
-        from portal.agencies.models import Agency
+        from portal.accounts.roles import AGENCY_ROLE_PERMS, PROVINCE_ROLE_PERMS
 
-        if not getattr(user, "is_authenticated", False):
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
             return ProcessingScope(0, False, frozenset(), frozenset(), frozenset(), False)
-        if is_province_wide(user, Perm.PROCESS_DOSSIERS):
-            return ProcessingScope(user.pk, True, frozenset(), frozenset(), frozenset(), True)
+        # one query gives the units too; it also fills the permission helper's per-request
+        # role cache, so the page's other permission checks cost nothing more
         rows = list(Membership.objects.current().filter(user_id=user.pk)
                     .values_list("role", "agency_id", "unit"))
+        if not hasattr(user, permissions._CACHE_ATTR):
+            setattr(user, permissions._CACHE_ATTR, [(r, a) for r, a, _u in rows])
+        if user.is_superuser or any(Perm.PROCESS_DOSSIERS in PROVINCE_ROLE_PERMS.get(r, ())
+                                    for r, _a, _u in rows):
+            return ProcessingScope(user.pk, True, frozenset(), frozenset(), frozenset(), True)
         lead_roots = {a for role, a, _u in rows
                       if Perm.APPROVE_RESULTS in AGENCY_ROLE_PERMS.get(role, ())}
         process_rows = [(a, u) for role, a, u in rows
                         if Perm.PROCESS_DOSSIERS in AGENCY_ROLE_PERMS.get(role, ())]
         if not lead_roots and not process_rows:
             return ProcessingScope(user.pk, False, frozenset(), frozenset(), frozenset(), False)
-        children: dict[int | None, list[int]] = {}
-        for pk, parent in Agency.objects.filter(is_active=True).values_list("pk", "parent_id"):
-            children.setdefault(parent, []).append(pk)
+        children = agency_children()
         units = frozenset(u for _a, u in process_rows if u)
         return ProcessingScope(
             user.pk, False, frozenset(_descendants(lead_roots, children)),
@@ -353,6 +376,7 @@ def processing_queue(user: Any, *, scope: str | None = None, procedure: Any = No
 
 @dataclass(frozen=True)
 class StepCounters:
+    matching: int
     total: int
     mine: int
     unassigned: int
@@ -361,12 +385,33 @@ class StepCounters:
     waiting: int
 
 
-def step_counters(user: Any, *, procedure: Any = None, now: datetime | None = None
-                  ) -> StepCounters:
-    """The queue's counters in one aggregate query."""
+def _filters_q(user: Any, *, scope: str | None, state: str | None, punctuality: str | None,
+               now: datetime, boundary: datetime) -> Q:
+    q = Q()
+    if scope == "mine":
+        q &= Q(assignee_id=user.pk)
+    elif scope == "unassigned":
+        q &= Q(assignee__isnull=True)
+    if state == State.PROCESSING:
+        q &= Q(dossier__paused_since__isnull=True)
+    elif state == "waiting":
+        q &= Q(dossier__paused_since__isnull=False)
+    if punctuality in (*PUNCTUALITY_VALUES, "waiting"):
+        q &= _step_punctuality_q(punctuality or "", now, boundary)
+    return q
+
+
+def step_counters(user: Any, *, procedure: Any = None, scope: str | None = None,
+                  state: str | None = None, punctuality: str | None = None,
+                  now: datetime | None = None) -> StepCounters:
+    """The queue's counters in one aggregate query; ``matching`` counts the rows the other
+    filters leave (the pager's count, so it costs no query of its own)."""
     now = now or timezone.now()
     boundary = step_due_soon_boundary(now)
     counts = _base_steps(user, procedure=procedure).aggregate(
+        matching=Count("pk", filter=_filters_q(user, scope=scope, state=state,
+                                                punctuality=punctuality, now=now,
+                                                boundary=boundary)),
         total=Count("pk"),
         mine=Count("pk", filter=Q(assignee_id=user.pk)),
         unassigned=Count("pk", filter=Q(assignee__isnull=True)),
