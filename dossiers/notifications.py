@@ -15,6 +15,7 @@ import logging
 from datetime import datetime
 
 from celery import shared_task
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -103,7 +104,18 @@ fold_keep_case = fold_diacritics
 
 def write_applicant_messages(event: DossierEvent) -> None:
     """Dossier event handler: queue the applicant's message in the transition's transaction
-    (in-app for an applicant with an account, e-mail and SMS to the dossier's contacts)."""
+    (in-app for an applicant with an account, e-mail and SMS to the dossier's contacts). Never
+    fails the transition: on an error the message is left to ``notify_applicant``, which the
+    transition also queues after commit and which writes it if it is still missing."""
+    try:
+        with transaction.atomic():
+            _write_applicant_messages(event)
+    except Exception:
+        logger.exception("applicant message of event %s not written; retried after commit",
+                         event.pk)
+
+
+def _write_applicant_messages(event: DossierEvent) -> None:
     message = message_for(event)
     if message is None:
         return
@@ -124,7 +136,7 @@ def notify_applicant(self: object, event_id: int) -> bool:
                                                 "dossier__applicant").filter(pk=event_id).first()
     if event is None or event.transition not in SUBJECTS:
         return False
-    write_applicant_messages(event)
+    _write_applicant_messages(event)
     for pk in Delivery.objects.filter(dedupe_key=dedupe_key(event)).exclude(
             status=Delivery.Status.SENT).values_list("pk", flat=True):
         send_delivery(pk)

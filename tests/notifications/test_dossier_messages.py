@@ -110,3 +110,18 @@ def test_each_event_has_its_vietnamese_message(world, transition, data, reason, 
     text = sms_for(event)
     assert text.isascii() or "đ" not in text
     assert f"/tra-cuu/?ma={draft.code}" in text
+
+
+def test_a_broken_message_never_blocks_the_transition_and_is_written_after_commit(
+        world, django_capture_on_commit_callbacks):
+    draft, citizen, _clerk = world
+    with mock.patch("dossiers.notifications.render_to_string",
+                    side_effect=[RuntimeError("template broken")]), \
+            django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.submit(draft, by=citizen)
+    draft.refresh_from_db()
+    assert draft.state == "submitted" and not Message.objects.exists()
+    for callback in callbacks:  # after commit: notify_applicant writes and sends it
+        callback()
+    assert Message.objects.filter(user=citizen, kind="dossier_submit").count() == 1
+    assert len(mail.outbox) == 1
