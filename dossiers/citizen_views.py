@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -24,8 +25,8 @@ from procedures.eforms.builder import ADD_ROW, REFRESH, build_form
 from procedures.eforms.display import display_items
 from procedures.models import DossierComponent, Procedure
 
-from . import services, submission
-from .models import Dossier, DossierDocument, DossierFile
+from . import processing, services, submission
+from .models import Dossier, DossierDocument, DossierEvent, DossierFile
 from .services import DossierError
 from .states import Delivery, State
 
@@ -34,8 +35,8 @@ PAGE_SIZE = 20
 
 def _own(request: HttpRequest, pk: int) -> Dossier:
     return get_object_or_404(
-        Dossier.objects.select_related("procedure", "receiving_agency",
-                                       "filled_form__version__form"),
+        Dossier.objects.select_related("procedure", "receiving_agency", "processing_agency",
+                                       "current_step", "filled_form__version__form"),
         pk=pk, applicant=request.user)
 
 
@@ -249,23 +250,76 @@ def _document_link(document: DossierDocument) -> str:
         return ""
 
 
+def _last_request(dossier: Dossier, transition: str) -> DossierEvent | None:
+    return dossier.events.filter(transition=transition).order_by("-at", "-pk").first()
+
+
+def _processing_context(dossier: Dossier) -> dict[str, Any]:
+    """What the applicant sees of the processing (D5, D6): the step under way, the stopped
+    clock and what to supplement or pay, the apology's new appointment."""
+    context: dict[str, Any] = {"in_processing": dossier.state in processing.IN_PROCESSING,
+                               "missing": [], "supplement_note": "", "payment": None}
+    if dossier.state == State.WAITING_SUPPLEMENT:
+        event = _last_request(dossier, "ask_supplement")
+        if event is not None:
+            context["missing"] = [str(m) for m in (event.data or {}).get("missing", [])]
+            context["supplement_note"] = event.reason
+        context["supplement_components"] = list(
+            DossierComponent.objects.filter(procedure_id=dossier.procedure_id)
+            .order_by("order", "pk"))
+    elif dossier.state == State.WAITING_PAYMENT:
+        context["payment"] = _last_request(dossier, "ask_payment")
+    if dossier.state == State.PROCESSING and dossier.current_step_id:
+        context["current_step"] = dossier.current_step
+    return context
+
+
 def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dict[str, Any]:
     documents = list(dossier.documents.all())
+    in_processing = dossier.state in processing.IN_PROCESSING
     context = {
         "dossier": dossier,
         "events": list(dossier.events.all()),
         "files": list(dossier.files.select_related("component")),
         "documents": [{"document": d, "url": _document_link(d)} for d in documents],
         "defects": submission.defects(dossier) if dossier.state == State.INCOMPLETE else [],
-        "can_withdraw": dossier.state in (State.DRAFT, State.SUBMITTED, State.INCOMPLETE),
+        "can_withdraw": dossier.state in (State.DRAFT, State.SUBMITTED, State.INCOMPLETE)
+        or (in_processing and not dossier.results.exists()),
         "is_incomplete": dossier.state == State.INCOMPLETE,
-        "upload_errors": {}, "problems": None, "withdraw_error": "",
+        "upload_errors": {}, "problems": None, "withdraw_error": "", "supplement_error": "",
         "max_file_mb": submission.MAX_FILE_MB, "max_dossier_mb": submission.MAX_DOSSIER_MB,
     }
     if dossier.state == State.INCOMPLETE:
         context["components"] = _components(dossier)
+    context.update(_processing_context(dossier))
     context.update(extra)
     return context
+
+
+def _supplement(request: HttpRequest, dossier: Dossier, here: str) -> HttpResponse:
+    """The applicant sends what was asked during processing (D6): the files are checked like
+    every dossier upload and stored with the supplement event, all or nothing."""
+    note = request.POST.get("note", "").strip()[:1000]
+    uploads = request.FILES.getlist("files")
+    component = DossierComponent.objects.filter(
+        pk=_int(request.POST.get("component")) or 0, procedure_id=dossier.procedure_id).first()
+    if uploads and component is None:
+        error = _("Choose the paper the files belong to.")
+    else:
+        try:
+            with transaction.atomic():
+                ids = [submission.attach_file(
+                    dossier, component, upload, by=request.user,
+                    states=frozenset({State.WAITING_SUPPLEMENT})).pk
+                    for upload in uploads if component is not None]
+                processing.supplement(dossier, by=request.user, note=note, file_ids=ids)
+        except DossierError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _("Your supplement was sent; the processing continues."))
+            return redirect(here)
+    return render(request, "dossiers/citizen/detail.html",
+                  _detail_context(request, dossier, supplement_error=error), status=400)
 
 
 @login_required
@@ -290,6 +344,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         if action in ("upload", "remove"):
             return _file_action(request, dossier, action, here, "dossiers/citizen/detail.html",
                                 _detail_context)
+        if action == "supplement":
+            return _supplement(request, dossier, here)
         if action == "resubmit":
             try:
                 submission.send_again(dossier, by=request.user,

@@ -74,7 +74,7 @@ def total_size(dossier: Dossier) -> int:
 
 
 def attach_file(dossier: Dossier, component: DossierComponent, upload: UploadedFile, *,
-                by: Any) -> DossierFile:
+                by: Any, states: frozenset[str] = FILES_EDITABLE) -> DossierFile:
     """Store ``upload`` as a paper of ``component``: real type by content (PDF, JPEG, PNG), at
     most :data:`MAX_FILE_MB` per file and :data:`MAX_DOSSIER_MB` per dossier, no malware
     signature. Raises :class:`DossierError` with a message for the applicant."""
@@ -87,7 +87,7 @@ def attach_file(dossier: Dossier, component: DossierComponent, upload: UploadedF
         raise DossierError(" ".join(error.messages)) from None
     size = upload.size or 0
     with transaction.atomic():
-        locked = _locked(dossier, by, FILES_EDITABLE)
+        locked = _locked(dossier, by, states)
         used = total_size(locked)
         if used + size > MAX_DOSSIER_MB * _MB:
             raise DossierError(
