@@ -28,7 +28,9 @@ def download(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = document.dossier
     is_applicant = dossier.applicant_id is not None and dossier.applicant_id == request.user.pk
     if not is_applicant and not has_perm(request.user, Perm.VIEW_AGENCY_WORK,
-                                         dossier.receiving_agency_id):
+                                         dossier.receiving_agency_id) and not (
+            dossier.processing_agency_id is not None
+            and has_perm(request.user, Perm.VIEW_AGENCY_WORK, dossier.processing_agency_id)):
         raise Http404(_("No document was found."))
     content = services.read(document)
     if not is_applicant:

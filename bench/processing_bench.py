@@ -1,0 +1,150 @@
+"""Benchmark of the processing queue (issue 5) on a large table.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/dichvucong_bench \\
+        .venv/bin/python bench/processing_bench.py [--count 2000000] [--requests 100]
+
+Prepares the database like ``bench/dossiers_bench.py`` (migrate, ``seed_demo``, ``seed_dossiers``
+up to ``--count`` dossiers; the seeding gives the open dossiers their steps, held by seeded
+processing officers). Then requests ``/xu-ly/`` through Django's test ``Client`` as the seeded
+processing officer holding the most open steps of the busiest agency, and as a leader of that
+agency (who sees every open step of it): page 1, a far page and each filter, N requests each.
+Prints p50/p95 in milliseconds and queries per request, the plans (EXPLAIN ANALYZE) of the
+queue's queries, and whether the targets are met: p95 < 150 ms and at most 10 queries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from dossiers_bench import explain, measure, percentile, prepare  # noqa: E402
+from pgdb import create_database_if_missing  # noqa: E402
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.development")
+
+TARGET_P95_MS = 150.0
+TARGET_QUERIES = 10
+
+
+def people() -> tuple[Any, Any, Any]:
+    """The busiest agency (most open steps), its seeded processing officer holding the most
+    open steps, and a leader of it (``bench.lanhdao.<agency id>``, made once)."""
+    from django.db.models import Count
+
+    from dossiers.models import DossierStep
+    from portal.accounts.models import Membership, User
+    from portal.accounts.roles import Role
+    from portal.agencies.models import Agency
+
+    top = (DossierStep.objects.filter(finished_at__isnull=True).values("agency")
+           .annotate(n=Count("pk")).order_by("-n").first())
+    if top is None:
+        sys.exit("No open step: the seeding did not run.")
+    agency = Agency.objects.get(pk=top["agency"])
+    busiest = (DossierStep.objects.filter(finished_at__isnull=True, agency=agency)
+               .exclude(assignee=None).values("assignee").annotate(n=Count("pk"))
+               .order_by("-n").first())
+    if busiest is None:
+        sys.exit("No assigned open step: the seeding did not run.")
+    officer = User.objects.get(pk=busiest["assignee"])
+    leader = User.objects.filter(username=f"bench.lanhdao.{agency.pk}").first() or User(
+        username=f"bench.lanhdao.{agency.pk}", full_name="Lãnh đạo (benchmark)",
+        kind=User.Kind.OFFICER)
+    leader.set_unusable_password()
+    leader.save()
+    Membership.objects.update_or_create(
+        user=leader, agency=agency, role=Role.AGENCY_LEADER,
+        defaults={"is_active": True, "ended_at": None})
+    return agency, officer, leader
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=2_000_000)
+    parser.add_argument("--batch", type=int, default=20_000)
+    parser.add_argument("--requests", type=int, default=100)
+    args = parser.parse_args()
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        sys.exit("Set DATABASE_URL to the benchmark database, e.g. "
+                 "postgres://postgres@127.0.0.1:5432/dichvucong_bench (it is filled with "
+                 f"{args.count:,} demo dossiers; never point it at real data).")
+    create_database_if_missing(url)
+    import django
+
+    django.setup()
+    from urllib.parse import urlencode
+
+    from django.db import connection
+    from django.test import Client
+
+    from dossiers import selectors
+    from dossiers.models import Dossier, DossierStep
+
+    prepare(args.count, args.batch)
+    agency, officer, leader = people()
+    total = Dossier.objects.count()
+    open_steps = DossierStep.objects.filter(finished_at__isnull=True).count()
+    officer_rows = selectors.processing_queue(officer).count()
+    leader_rows = selectors.processing_queue(leader).count()
+    procedure_id = (DossierStep.objects.filter(finished_at__isnull=True, agency=agency)
+                    .values_list("dossier__procedure", flat=True).first())
+
+    as_officer, as_leader = Client(), Client()
+    as_officer.force_login(officer)
+    as_leader.force_login(leader)
+    pages: list[tuple[str, Client, str]] = [("officer: queue, page 1", as_officer, "/xu-ly/")]
+    if officer_rows > 10 * 50:
+        pages.append(("officer: queue, page 10", as_officer, "/xu-ly/?page=10"))
+    for label, query in [("mine", {"scope": "mine"}), ("late", {"punctuality": "late"}),
+                         ("clock stopped", {"state": "waiting"}),
+                         ("procedure", {"procedure": procedure_id})]:
+        pages.append((f"officer: {label}", as_officer, f"/xu-ly/?{urlencode(query)}"))
+    pages.append(("leader: queue, page 1", as_leader, "/xu-ly/"))
+    if leader_rows > 50 * 50:
+        pages.append(("leader: queue, page 50", as_leader, "/xu-ly/?page=50"))
+    for label, query in [("unassigned", {"scope": "unassigned"}),
+                         ("due soon", {"punctuality": "due_soon"}),
+                         ("clock stopped", {"state": "waiting"})]:
+        pages.append((f"leader: {label}", as_leader, f"/xu-ly/?{urlencode(query)}"))
+
+    print(f"database: {connection.vendor}; dossiers: {total:,}; open steps: {open_steps:,}; "
+          f"agency {agency.code} ({agency.name}); officer {officer.username} sees "
+          f"{officer_rows:,} steps, leader {leader.username} sees {leader_rows:,}; "
+          f"requests per page: {args.requests}")
+    print(f"{'page':<32} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8}  target")
+    met = True
+    last_sql: dict[str, list[str]] = {}
+    for label, client, path in pages:
+        times, queries, sql = measure(client, path, args.requests, 200)
+        p50, p95 = statistics.median(times), percentile(times, 0.95)
+        ok = p95 < TARGET_P95_MS and max(queries) <= TARGET_QUERIES
+        met = met and ok
+        shown = str(min(queries)) if min(queries) == max(queries) else \
+            f"{min(queries)}-{max(queries)}"
+        print(f"{label:<32} {p50:>8.1f} {p95:>8.1f} {max(times):>8.1f} {shown:>8}  "
+              f"{'ok' if ok else 'MISSED'}")
+        last_sql[label] = sql
+
+    if connection.vendor == "postgresql":
+        table = DossierStep._meta.db_table
+        for label in ("officer: queue, page 1", "leader: queue, page 1",
+                      "leader: queue, page 50"):
+            for sql in last_sql.get(label, []):
+                if f'FROM "{table}"' in sql:
+                    print(f"\n-- {label}:\n{sql}\n{explain(sql)}")
+    print(f"\ntargets (p95 < {TARGET_P95_MS:.0f} ms, ≤ {TARGET_QUERIES} queries): "
+          f"{'met' if met else 'NOT met'}")
+
+
+if __name__ == "__main__":
+    main()
