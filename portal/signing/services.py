@@ -11,12 +11,15 @@ digitally signed) with pyHanko, and the certificates behind them.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -33,6 +36,18 @@ from .models import CertificateAuthority, SigningCertificate
 logger = logging.getLogger(__name__)
 
 FIELD_NAME = "KetQuaChuKySo"
+T = TypeVar("T")
+
+
+def _outside_event_loop(fn: Callable[[], T]) -> T:
+    """Run ``fn`` (pyHanko's sync API calls ``asyncio.run``) in a worker thread when this
+    thread already runs an event loop (an async caller, a Playwright test); directly otherwise."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn).result()
 
 
 class SigningError(Exception):
@@ -194,7 +209,7 @@ def sign_pdf(pdf: bytes, certificate: SigningCertificate, *, passphrase: str = "
             FIELD_NAME, on_page=0, box=(330, 30, 570, 95)))
     pdf_signer = signers.PdfSigner(meta, signer=signer,
                                    stamp_style=_stamp_style(signer_name) if visible else None)
-    return pdf_signer.sign_pdf(writer).getvalue()
+    return _outside_event_loop(lambda: pdf_signer.sign_pdf(writer).getvalue())
 
 
 @dataclass
@@ -253,7 +268,8 @@ def validate(pdf: bytes) -> SignatureReport:
     context = ValidationContext(trust_roots=trust_roots(), allow_fetching=False,
                                 revocation_mode="soft-fail")
     try:
-        status = validate_pdf_signature(signatures[-1], context)
+        status = _outside_event_loop(
+            lambda: validate_pdf_signature(signatures[-1], context))
     except Exception:
         logger.info("signature validation failed", exc_info=True)
         report.problems.append(_("The signature could not be validated."))

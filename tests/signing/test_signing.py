@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from weasyprint import HTML
@@ -19,6 +19,12 @@ from portal.signing.selectors import expiring_certificates
 from tests.factories import AgencyFactory, officer
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):  # the messages are matched in English
+        yield
 
 
 @pytest.fixture
@@ -154,3 +160,14 @@ def test_operator_revokes_in_admin_and_other_officers_cannot(client, leader_cert
     assert response.status_code == 302
     leader_cert.refresh_from_db()
     assert leader_cert.revoked_at is not None
+
+
+def test_pyhanko_calls_work_inside_a_running_event_loop():
+    # pyHanko's sync API calls asyncio.run(): from a thread that runs a loop (an async caller,
+    # a Playwright test) it is moved to a worker thread.
+    import asyncio
+
+    async def inside() -> int:
+        return services._outside_event_loop(lambda: asyncio.run(asyncio.sleep(0, result=42)))
+
+    assert asyncio.run(inside()) == 42
