@@ -188,7 +188,8 @@ def sign_result(result: DossierResult, *, by: Any, passphrase: str = "",
 
 def settle(dossier: Dossier, *, by: Any) -> Dossier:
     """Settled (D7): every step done and the signed result exists. A result delivered online
-    is released to the applicant right after, by the system."""
+    is released to the applicant's account right after, by the system (a dossier without an
+    account waits for the counter like the others)."""
 
     def before(d: Dossier, now: datetime) -> None:
         if d.state != State.PROCESSING:
@@ -206,7 +207,7 @@ def settle(dossier: Dossier, *, by: Any) -> Dossier:
     settled = _run(dossier, "settle", actor=Actor.OFFICER, user=by, perm=Perm.PROCESS_DOSSIERS,
                    agency=processing_agency_id, data=data, before=before,
                    after=lambda d, now: setattr(d, "settled_at", now))
-    if settled.delivery == Delivery.ONLINE:
+    if settled.delivery == Delivery.ONLINE and settled.applicant_id is not None:
         settled = return_result(settled, by=None, how=HOW_ONLINE)
     return settled
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone, translation
 
 from dossiers import results, services
-from dossiers.models import DossierEvent, DossierResult
+from dossiers.models import Dossier, DossierEvent, DossierResult
 from dossiers.services import DossierError
 from dossiers.states import Delivery, State
 from portal.accounts.roles import Role
@@ -206,3 +206,13 @@ def test_return_only_after_settle(world):
     d, _result = _signed(world, Delivery.COUNTER)
     with pytest.raises(DossierError, match="no longer possible"):
         results.return_result(d, by=world.clerk, how="post", tracking_number="X1")
+
+
+def test_online_delivery_without_an_account_waits_for_the_counter(world):
+    d, _result = _signed(world, Delivery.ONLINE)
+    Dossier.objects.filter(pk=d.pk).update(applicant=None)
+    d.refresh_from_db()
+    d = results.settle(d, by=world.processor)
+    assert d.state == State.SETTLED
+    with pytest.raises(DossierError, match="no account"):
+        results.return_result(d, by=world.clerk, how="online")
