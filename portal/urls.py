@@ -6,6 +6,8 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from portal.ops.metrics import metrics_view
+
 from . import views
 
 admin.site.site_header = _("Public services administration")
@@ -15,6 +17,7 @@ admin.site.index_title = _("Configuration")
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("metrics", metrics_view, name="metrics"),
     path("tai-khoan/", include("portal.accounts.urls")),
     path("nhat-ky/", include("portal.audit.urls")),
     path("lich-lam-viec/", include("portal.calendar.urls")),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -48,7 +47,10 @@ def public_media(request: HttpRequest, path: str) -> HttpResponse:
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and database reachability for the load balancer and compose healthchecks."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Health for the load balancer, compose healthchecks and monitoring (O3): database, Redis
+    (when configured), worker heartbeat, last backup age. 200 when the required parts answer
+    ("ok" or "degraded"), 503 when the database or Redis is down."""
+    from portal.ops.health import check
+
+    status, body = check()
+    return JsonResponse(body, status=status)

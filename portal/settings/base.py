@@ -284,6 +284,23 @@ SIGNING_STAMP_FONT = env.str("SIGNING_STAMP_FONT", default="")
 # Largest uploaded result document (MB).
 RESULT_MAX_UPLOAD_MB = env.float("RESULT_MAX_UPLOAD_MB", default=20.0)
 
+# --- operations (backups, health, metrics; O1-O3) --------------------------------------------
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
+# Rotation: the newest backup of each of the last N days and of each of the last M months.
+BACKUP_KEEP_DAILY = env.int("BACKUP_KEEP_DAILY", default=7)
+BACKUP_KEEP_MONTHLY = env.int("BACKUP_KEEP_MONTHLY", default=12)
+# /healthz says "degraded" when the last backup is older than this, or the worker silent longer.
+BACKUP_MAX_AGE_HOURS = env.float("BACKUP_MAX_AGE_HOURS", default=26)
+WORKER_HEARTBEAT_MAX_AGE_SECONDS = env.int("WORKER_HEARTBEAT_MAX_AGE_SECONDS", default=300)
+# Alerts (failed backup) and the daily digest also go to these addresses besides the operators.
+OPS_ALERT_EMAILS: list[str] = env.list("OPS_ALERT_EMAILS", default=[])
+# /metrics (Prometheus): a bearer token, and/or client addresses allowed without it.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_IPS: list[str] = env.list("METRICS_ALLOWED_IPS", default=[])
+MIDDLEWARE.insert(0, "portal.ops.metrics.LatencyMiddleware")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
+    "portal.ops.context_processors.maintenance")
+
 # --- DVCQG ---
 # The National Public Service Portal (portal/dvcqg/, LEGAL-NOTES §6). Empty base URL: nothing is
 # sent (rows wait in the outbox); `serve_embedded` points it at a local stand-in for the demo.
