@@ -167,3 +167,33 @@ def test_home_pages_link_to_the_results_work(client, world):
     client.force_login(world.citizen)
     html = client.get(reverse("accounts:dashboard")).content.decode()
     assert 'data-testid="link-warehouse"' in html and 'data-testid="link-pickup"' not in html
+
+
+def test_hand_over_and_lists_denied_outside_the_agency(client, world):
+    d, _r = _signed(world, Delivery.COUNTER)
+    results.settle(d, by=world.processor)
+    client.force_login(world.other_leader)
+    response = client.post(reverse("results:hand_over", args=[d.pk]), {
+        "how": "counter", "received_by": "X", "received_id_number": "1"})
+    assert response.status_code == 404
+    assert d.code not in client.get(reverse("results:to_sign")).content.decode()
+    client.force_login(world.processor)  # sees the dossier but may not hand results over
+    client.post(reverse("results:hand_over", args=[d.pk]), {
+        "how": "counter", "received_by": "X", "received_id_number": "1"})
+    d.refresh_from_db()
+    assert d.state == State.SETTLED
+    assert client.get(reverse("results:to_sign")).status_code == 404  # not a leader
+    client.force_login(world.citizen)
+    assert client.get(reverse("results:pickup")).status_code == 404
+    assert client.get(reverse("results:to_sign")).status_code == 404
+
+
+def test_to_sign_lists_unsigned_results_of_the_leaders_agency(client, world):
+    d = world.dossier()
+    results.prepare_result(d, by=world.processor, title="KQ", upload=pdf_upload())
+    client.force_login(world.leader)
+    html = client.get(reverse("results:to_sign")).content.decode()
+    assert f'data-code="{d.code}"' in html
+    results.sign_result(d.results.get(), by=world.leader)
+    html = client.get(reverse("results:to_sign")).content.decode()
+    assert f'data-code="{d.code}"' not in html
