@@ -53,6 +53,9 @@ class DvcqgClient:
         self.unit_code = unit_code if unit_code is not None else settings.DVCQG_UNIT_CODE
         self.session: str | None = None
         self.http = requests.Session()
+        #: When a list, call logs wait there for :meth:`flush_logs` (the outbox writes them in
+        #: the transaction that marks the row); otherwise each is saved at once.
+        self.deferred_logs: list[CallLog] | None = None
 
     @property
     def configured(self) -> bool:
@@ -104,7 +107,16 @@ class DvcqgClient:
             raise
         finally:
             log.duration_ms = int((time.monotonic() - started) * 1000)
-            log.save()
+            if self.deferred_logs is not None:
+                self.deferred_logs.append(log)
+            else:
+                log.save()
+
+    def flush_logs(self) -> None:
+        """Save the deferred call logs (in the caller's transaction)."""
+        if self.deferred_logs:
+            CallLog.objects.bulk_create(self.deferred_logs)
+            self.deferred_logs = []
 
     def login(self) -> str:
         """Open a session (LEGAL-NOTES §6: POST username/password → session)."""

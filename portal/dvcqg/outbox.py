@@ -15,6 +15,7 @@ packet it already applied — the worker may die after the call and before marki
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -122,14 +123,30 @@ def ready(now: datetime) -> QuerySet[OutboxEvent]:
             .order_by("next_attempt_at", "id"))
 
 
-def _claim(row: OutboxEvent, now: datetime) -> bool:
-    lease = now + timedelta(seconds=settings.DVCQG_LEASE_SECONDS)
-    claimed = OutboxEvent.objects.filter(
+def _claim(rows: list[OutboxEvent], now: datetime) -> list[OutboxEvent]:
+    """Claim ``rows`` with one conditional UPDATE; the ones this worker got. The lease instant
+    (with random microseconds) tells our claims from a concurrent worker's."""
+    lease = now + timedelta(seconds=settings.DVCQG_LEASE_SECONDS,
+                            microseconds=secrets.randbelow(1_000_000))
+    ids = [row.pk for row in rows]
+    OutboxEvent.objects.filter(
         Q(status__in=(OutboxEvent.Status.PENDING, OutboxEvent.Status.FAILED))
         | Q(status=OutboxEvent.Status.SENDING, lease_until__lt=now),
-        pk=row.pk, next_attempt_at__lte=now,
+        pk__in=ids, next_attempt_at__lte=now,
     ).update(status=OutboxEvent.Status.SENDING, lease_until=lease)
-    return claimed == 1
+    mine = set(OutboxEvent.objects.filter(pk__in=ids, status=OutboxEvent.Status.SENDING,
+                                          lease_until=lease).values_list("pk", flat=True))
+    for row in rows:
+        row.lease_until = lease
+    return [row for row in rows if row.pk in mine]
+
+
+def _fast_commit() -> None:
+    """On PostgreSQL, the marks after a call need not wait for the disk: if the server crashed
+    and lost them, the rows would be sent again and the portal would drop the duplicates."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 def backoff(attempts: int) -> timedelta:
@@ -139,7 +156,9 @@ def backoff(attempts: int) -> timedelta:
 
 
 def send_one(client: DvcqgClient, row: OutboxEvent) -> bool:
-    """Send a claimed row and record the outcome; whether the portal acknowledged it."""
+    """Send a claimed row and record the outcome and the call log in one transaction; whether
+    the portal acknowledged it."""
+    client.deferred_logs = []
     try:
         if row.service == Service.PROGRESS:
             client.update_progress(row.payload, idempotency_key=str(row.key), outbox_id=row.pk)
@@ -150,17 +169,22 @@ def send_one(client: DvcqgClient, row: OutboxEvent) -> bool:
         attempts = row.attempts + 1
         now = timezone.now()
         dead = attempts >= settings.DVCQG_MAX_ATTEMPTS
-        OutboxEvent.objects.filter(pk=row.pk, status=OutboxEvent.Status.SENDING).update(
-            status=OutboxEvent.Status.DEAD if dead else OutboxEvent.Status.FAILED,
-            attempts=attempts, last_error=str(error)[:1000], lease_until=None,
-            next_attempt_at=now + backoff(attempts))
+        with transaction.atomic():
+            _fast_commit()
+            OutboxEvent.objects.filter(pk=row.pk, status=OutboxEvent.Status.SENDING).update(
+                status=OutboxEvent.Status.DEAD if dead else OutboxEvent.Status.FAILED,
+                attempts=attempts, last_error=str(error)[:1000], lease_until=None,
+                next_attempt_at=now + backoff(attempts))
+            client.flush_logs()
         return False
     now = timezone.now()
     with transaction.atomic():
+        _fast_commit()
         OutboxEvent.objects.filter(pk=row.pk).update(
             status=OutboxEvent.Status.ACKNOWLEDGED, attempts=row.attempts + 1,
             acknowledged_at=now, lease_until=None, last_error="")
         Dossier.objects.filter(pk=row.dossier_id).update(synced_at=now)
+        client.flush_logs()
     return True
 
 
@@ -172,22 +196,28 @@ class DeliveryReport:
 
 
 _report_lock = threading.Lock()
+#: Rows claimed by one UPDATE; each is sent before its claim (``DVCQG_LEASE_SECONDS``) ends.
+CLAIM_BATCH = 10
 
 
 def _send_chunk(rows: list[OutboxEvent], deadline: float, report: DeliveryReport,
                 client: DvcqgClient | None = None, own_connection: bool = False) -> None:
     client = client or DvcqgClient()
     try:
-        for row in rows:
-            if time.monotonic() >= deadline or not _claim(row, timezone.now()):
-                continue
-            ok = send_one(client, row)
-            with _report_lock:
-                if ok:
-                    report.sent += 1
-                else:
-                    report.failed += 1
+        for start in range(0, len(rows), CLAIM_BATCH):
+            if time.monotonic() >= deadline:
+                break
+            for row in _claim(rows[start:start + CLAIM_BATCH], timezone.now()):
+                if row.lease_until is not None and row.lease_until <= timezone.now():
+                    break  # the claim ran out (a slow portal): taken again next pass
+                ok = send_one(client, row)
+                with _report_lock:
+                    if ok:
+                        report.sent += 1
+                    else:
+                        report.failed += 1
     finally:
+        client.flush_logs()
         if own_connection:
             connection.close()  # a pool thread's own connection
 

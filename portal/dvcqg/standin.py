@@ -98,6 +98,11 @@ class StandIn:
         standin = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Headers and body go out as separate writes: without TCP_NODELAY each answer
+            # waits for the caller's delayed ACK (~40 ms).
+            disable_nagle_algorithm = True
+            protocol_version = "HTTP/1.1"  # keep-alive: one connection per client session
+
             def do_POST(self) -> None:
                 try:
                     length = int(self.headers.get("Content-Length") or 0)

@@ -1,0 +1,154 @@
+"""Benchmark of the DVCQG outbox (issue 6, I1): delivery throughput against the stand-in portal,
+and the plan of the per-dossier ordering query the worker runs on each pass.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/h_sync_bench \\
+        .venv/bin/python bench/outbox_bench.py [--events 5000] [--dossiers 500] [--backlog 200000]
+
+Creates the PostgreSQL database when it is missing and migrates it, loads a small catalogue, then
+creates ``--dossiers`` dossiers with ``--events`` outbox rows spread over them and delivers them
+with ``portal.dvcqg.outbox.deliver`` to an in-process stand-in portal (HTTP on 127.0.0.1), once per
+concurrency level. Prints events/s, then tops the acknowledged history up to ``--backlog`` rows and
+prints ``EXPLAIN ANALYZE`` of the worker's "ready rows" query (the head-of-line check per dossier).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from pgdb import create_database_if_missing  # noqa: E402 - bench/ is the script folder
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.development")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=5000)
+    parser.add_argument("--dossiers", type=int, default=500)
+    parser.add_argument("--backlog", type=int, default=200_000)
+    parser.add_argument("--concurrency", default="1,4,8")
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    create_database_if_missing(url)
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+
+    call_command("migrate", verbosity=0)
+    from dossiers import services
+    from dossiers.models import Dossier
+    from portal.accounts.models import User
+    from portal.agencies.models import Agency
+    from portal.dvcqg import outbox
+    from portal.dvcqg.models import CallLog, OutboxEvent, Service
+    from portal.dvcqg.standin import StandIn
+    from procedures.models import Field, Procedure
+    from procedures.services import publish
+
+    from portal.agencies.models import AgencyLevel
+
+    level, _ = AgencyLevel.objects.get_or_create(code="bench", defaults={"name": "Bench",
+                                                                         "rank": 9})
+    agency, _ = Agency.objects.get_or_create(code="000.99.99.H56",
+                                             defaults={"name": "Bench agency", "level": level})
+    field, _ = Field.objects.get_or_create(code="BENCH", defaults={"name": "Bench field"})
+    procedure = Procedure.objects.filter(national_code="9.999999").first()
+    if procedure is None:
+        procedure = Procedure.objects.create(national_code="9.999999", name="Bench procedure",
+                                             field=field, owner_agency=agency)
+        procedure.receiving_agencies.add(agency)
+        publish(procedure)
+    citizen, _ = User.objects.get_or_create(username="bench-citizen",
+                                            defaults={"full_name": "Bench"})
+
+    standin = StandIn().start()
+    settings.DVCQG_BASE_URL = standin.url
+    settings.DVCQG_USERNAME, settings.DVCQG_PASSWORD = standin.username, standin.password
+    settings.DVCQG_BACKOFF_SECONDS = 0.0
+
+    def make_rows(run: int) -> None:
+        first = services.start_draft(procedure, applicant=citizen, receiving_agency=agency)
+        copies = []
+        for d in range(args.dossiers):
+            copy = Dossier.objects.get(pk=first.pk)
+            copy.pk = None
+            copy.code = f"000.99.99.H56-26{run:02d}01-{d:05d}"
+            copies.append(copy)
+        Dossier.objects.filter(pk=first.pk).delete()
+        dossiers = Dossier.objects.bulk_create(copies, batch_size=1000)
+        now = timezone.now()
+        per = max(1, args.events // args.dossiers)
+        rows = []
+        for dossier in dossiers:
+            for n in range(1, per + 1):
+                rows.append(OutboxEvent(
+                    dossier_id=dossier.pk, dossier_code=dossier.code or "", sequence=n,
+                    service=Service.SYNC_DOSSIER, national_status=n % 10 + 1,
+                    created_at=now, next_attempt_at=now, payload={
+                        "MaHoSo": dossier.code, "MaTTHC": "9.999999", "TenTTHC": "Bench",
+                        "ChuHoSo": "Bench", "NgayTiepNhan": "20260309090000",
+                        "TrangThaiHoSo": n % 10 + 1, "DonViXuLy": agency.code,
+                        "HinhThuc": 0, "TaiLieuNop": [], "DanhSachLePhi": [],
+                        "DanhSachHoSoBoSung": [], "DanhSachGiayToKetQua": []}))
+        OutboxEvent.objects.bulk_create(rows, batch_size=2000)
+
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}")
+    print(f"{args.events} events over {args.dossiers} dossiers, stand-in at {standin.url}")
+    for run, level in enumerate(int(c) for c in args.concurrency.split(",")):
+        OutboxEvent.objects.filter(dossier__code__startswith="000.99.99.H56").delete()
+        Dossier.objects.filter(code__startswith="000.99.99.H56").delete()
+        make_rows(run + 1)
+        before = len(standin.events)
+        started = time.perf_counter()
+        report = outbox.deliver(budget_seconds=600, concurrency=level)
+        elapsed = time.perf_counter() - started
+        sent = len(standin.events) - before
+        print(f"concurrency {level}: {report.sent} acknowledged ({sent} received) in "
+              f"{elapsed:.1f} s → {report.sent / elapsed:.0f} events/s")
+
+    # The ordering query's plan with a large acknowledged history and some rows waiting.
+    have = OutboxEvent.objects.count()
+    if have < args.backlog:
+        dossier_ids = list(Dossier.objects.values_list("pk", flat=True)[:args.dossiers])
+        now = timezone.now()
+        batch, seq = [], 1000
+        for i in range(args.backlog - have):
+            seq += 1
+            batch.append(OutboxEvent(
+                key=uuid.uuid4(), dossier_id=dossier_ids[i % len(dossier_ids)],
+                dossier_code="bench", sequence=seq + i, service=Service.SYNC_DOSSIER,
+                national_status=2, payload={}, created_at=now, next_attempt_at=now,
+                status=OutboxEvent.Status.ACKNOWLEDGED, acknowledged_at=now))
+            if len(batch) == 5000:
+                OutboxEvent.objects.bulk_create(batch)
+                batch = []
+        OutboxEvent.objects.bulk_create(batch)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE dvcqg_outboxevent")
+    sql, params = outbox.ready(timezone.now())[:200].query.sql_with_params()
+    print(f"\nrows in the outbox: {OutboxEvent.objects.count()}, call log: "
+          f"{CallLog.objects.count()}")
+    print("EXPLAIN ANALYZE of the worker's ready-rows query (head of line per dossier):")
+    with connection.cursor() as cursor:
+        prefix = "EXPLAIN ANALYZE " if connection.vendor == "postgresql" else "EXPLAIN QUERY PLAN "
+        cursor.execute(prefix + sql, params)
+        for row in cursor.fetchall():
+            print("  ", " | ".join(str(c) for c in row))
+    standin.close()
+
+
+if __name__ == "__main__":
+    main()
