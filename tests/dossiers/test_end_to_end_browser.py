@@ -88,8 +88,8 @@ def test_friday_evening_submission_to_receipt_and_lookup(live_server, browser: B
         clerk.goto(f"{base}/mot-cua/ho-so/{dossier.pk}/")
         clerk.get_by_test_id("accept").click()
         expect(clerk.get_by_test_id("dossier-state")).to_have_attribute("data-state",
-                                                                        "received")
-    assert Dossier.objects.get(pk=dossier.pk).state == State.RECEIVED
+                                                                        "processing")
+    assert Dossier.objects.get(pk=dossier.pk).state == State.PROCESSING
 
     sign_in(citizen, base, world.citizen.username)  # today, months later
     citizen.goto(f"{base}/ho-so/cua-toi/{dossier.pk}/")

@@ -53,6 +53,7 @@ def test_officer_asks_to_complete_then_receives(live_server, page: Page):
         page.get_by_test_id("accept").click()
         expect(page.get_by_text("Đã tiếp nhận hồ sơ; giấy tiếp nhận đang được phát hành."))\
             .to_be_visible()
-        expect(page.get_by_test_id("dossier-state")).to_have_attribute("data-state", "received")
+        expect(page.get_by_test_id("dossier-state")).to_have_attribute("data-state",
+                                                                       "processing")
         expect(page.get_by_test_id("result-due")).to_be_visible()
-    assert Dossier.objects.get(pk=dossier.pk).state == State.RECEIVED
+    assert Dossier.objects.get(pk=dossier.pk).state == State.PROCESSING
