@@ -142,3 +142,156 @@ def beat(name: str = "worker", now: datetime | None = None) -> None:
     from .models import Heartbeat
 
     Heartbeat.objects.update_or_create(name=name, defaults={"at": now or timezone.now()})
+
+
+class OpsError(Exception):
+    """A refusal shown to the user as it is."""
+
+
+# -- maintenance notices (O2) ----------------------------------------------------------------
+
+
+def _notice_rule(kind: str, ops: Any) -> tuple[int, str]:
+    from .models import MaintenanceNotice
+
+    if kind == MaintenanceNotice.Kind.MAINTENANCE:
+        return ops.maintenance_notice, ops.maintenance_notice_unit
+    if kind == MaintenanceNotice.Kind.UPGRADE:
+        return ops.upgrade_notice, ops.upgrade_notice_unit
+    return ops.other_notice, ops.other_notice_unit
+
+
+def notice_rule_text(kind: str) -> str:
+    from .models import NoticeUnit, OpsSettings
+
+    amount, unit = _notice_rule(kind, OpsSettings.current())
+    label = NoticeUnit(unit).label
+    return f"{amount} {label}"
+
+
+def earliest_start(kind: str, published_at: datetime) -> datetime:
+    """The earliest start of a window announced at ``published_at``: the province's minimum
+    notice counted on the working calendar (Tiền Giang Decision 01/2025 Art. 9.2: 8 working
+    hours; Thái Nguyên Decision 47/2025 Art. 9.3: 2 working days before maintenance, Art. 10.4:
+    5 working days before an upgrade)."""
+    from portal.calendar.services import get_calendar
+
+    from .models import NoticeUnit, OpsSettings
+
+    amount, unit = _notice_rule(kind, OpsSettings.current())
+    if amount <= 0:
+        return published_at
+    calendar = get_calendar()
+    if unit == NoticeUnit.WORKING_DAYS:
+        return calendar.add_working_days(published_at, amount)
+    return calendar.add_working_hours(published_at, amount)
+
+
+def publish_notice(*, kind: str, starts_at: datetime, ends_at: datetime, message: str,
+                   by: User, now: datetime | None = None) -> Any:
+    """Publish a maintenance notice; refused when it gives less than the minimum notice."""
+    from portal.audit.models import AuditEntry
+    from portal.audit.services import record
+
+    from .models import MaintenanceNotice
+    from .selectors import forget_banner
+
+    now = now or timezone.now()
+    if ends_at <= starts_at:
+        raise OpsError(_("The window must end after it starts."))
+    earliest = earliest_start(kind, now)
+    if starts_at < earliest:
+        raise OpsError(_(
+            "Agencies must be told at least %(notice)s before a %(kind)s: announced now, it "
+            "can start at %(earliest)s at the earliest.") % {
+                "notice": notice_rule_text(kind),
+                "kind": MaintenanceNotice.Kind(kind).label.lower(),
+                "earliest": timezone.localtime(earliest).strftime("%H:%M %d/%m/%Y")})
+    notice = MaintenanceNotice.objects.create(kind=kind, starts_at=starts_at, ends_at=ends_at,
+                                              message=message.strip(), created_by=by,
+                                              published_at=now)
+    record(AuditEntry.Action.OTHER, actor=by, obj=notice,
+           message=f"maintenance notice {kind} {starts_at.isoformat()}")
+    transaction.on_commit(forget_banner)
+    return notice
+
+
+def cancel_notice(notice: Any, *, by: User) -> None:
+    from portal.audit.models import AuditEntry
+    from portal.audit.services import record
+
+    from .selectors import forget_banner
+
+    if notice.cancelled_at is None:
+        notice.cancelled_at = timezone.now()
+        notice.save(update_fields=["cancelled_at"])
+        record(AuditEntry.Action.OTHER, actor=by, obj=notice, message="maintenance notice "
+               "cancelled")
+    transaction.on_commit(forget_banner)
+
+
+# -- support requests (TG Art. 9.1) ------------------------------------------------------------
+
+
+def support_agencies(user: User) -> list[Any]:
+    """Agencies in which ``user`` works now (any officer role): where they may ask for help and
+    whose requests they see."""
+    from portal.agencies.models import Agency
+
+    if not user.is_authenticated:
+        return []
+    ids = user.memberships.current().exclude(role=Role.CITIZEN).values("agency_id")
+    return list(Agency.objects.filter(pk__in=ids).order_by("name"))
+
+
+def open_support_request(*, user: User, agency: Any, subject: str, body: str,
+                         now: datetime | None = None) -> Any:
+    """File a request for technical support; the answer is due within the province's response
+    time in working hours (Tiền Giang Decision 01/2025 Art. 9.1: 2 working hours)."""
+    from portal.calendar.services import get_calendar
+
+    from .models import OpsSettings, SupportRequest
+
+    if agency.pk not in {a.pk for a in support_agencies(user)}:
+        raise OpsError(_("You can only ask for support for an agency you work in."))
+    now = now or timezone.now()
+    hours = OpsSettings.current().support_response_working_hours
+    due = get_calendar().add_working_hours(now, hours)
+    request = SupportRequest.objects.create(agency=agency, requester=user,
+                                            subject=subject.strip(), body=body.strip(),
+                                            created_at=now, due_at=due)
+    transaction.on_commit(lambda: alert_operators(
+        kind="support_request",
+        subject=_("Support request #%(id)d from %(agency)s") % {"id": request.pk,
+                                                               "agency": agency.name},
+        body=_("%(subject)s\n\n%(body)s\n\nAnswer due by %(due)s.") % {
+            "subject": request.subject, "body": request.body,
+            "due": timezone.localtime(due).strftime("%H:%M %d/%m/%Y")},
+        dedupe_key=f"support_request:{request.pk}"))
+    return request
+
+
+def answer_support_request(request: Any, *, by: User, answer: str, close: bool = False) -> Any:
+    """The operator's answer, shown to the requester (and told by the notification service)."""
+    from .models import SupportRequest
+
+    answer = answer.strip()
+    if not answer:
+        raise OpsError(_("Write an answer."))
+    first = request.answered_at is None
+    request.answer = answer
+    request.answered_by = by
+    if first:
+        request.answered_at = timezone.now()
+    request.status = SupportRequest.Status.CLOSED if close else SupportRequest.Status.ANSWERED
+    request.save(update_fields=["answer", "answered_by", "answered_at", "status"])
+    notify = _notify()
+    if notify is not None:
+        requester = request.requester
+        transaction.on_commit(lambda: notify(
+            kind="support_answered",
+            subject=_("Your support request #%(id)d was answered") % {"id": request.pk},
+            body=answer, user=requester,
+            dedupe_key=f"support_answered:{request.pk}:{request.answered_at.isoformat()}"
+            if first else ""))
+    return request
