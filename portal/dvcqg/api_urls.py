@@ -1,7 +1,12 @@
 """Inbound APIs for ministries' specialised software (I2): /api/v1/ministry/."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .api import MinistryDossierView, MinistryStatusView
 
 app_name = "dvcqg-api"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("dossiers/", MinistryDossierView.as_view(), name="dossiers"),
+    path("dossiers/<str:code>/status/", MinistryStatusView.as_view(), name="status"),
+]
