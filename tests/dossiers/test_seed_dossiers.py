@@ -111,3 +111,20 @@ def test_refuses_without_demo_data_or_on_production_or_plain_sqlite(settings):
     with pytest.raises(CommandError, match="DEMO_DATA_ALLOWED"):
         call_command("seed_dossiers", count=10, allow_sqlite=True, stdout=StringIO())
     assert not Dossier.objects.exists()
+
+
+def test_open_dossiers_hold_an_open_step(seeded):
+    from dossiers.models import DossierStep
+
+    open_states = (State.PROCESSING, State.WAITING_SUPPLEMENT, State.WAITING_PAYMENT)
+    dossiers = list(Dossier.objects.filter(state__in=open_states).select_related(
+        "current_step"))
+    assert dossiers
+    for dossier in dossiers:
+        step = dossier.current_step
+        assert step is not None and step.finished_at is None and step.dossier_id == dossier.pk
+        assert step.due_at > step.started_at and dossier.processing_agency_id
+    assert DossierStep.objects.filter(finished_at__isnull=True).count() == len(dossiers)
+    assert DossierStep.objects.filter(finished_at__isnull=False, outcome="done").exists()
+    assert DossierStep.objects.exclude(assignee=None).exists()
+    assert not Dossier.objects.filter(state=State.RECEIVED).exists()  # moved on at once
