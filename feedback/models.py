@@ -123,7 +123,7 @@ class Feedback(ConcurrentTransitionMixin, models.Model):
     late_entry = models.BooleanField(
         _("entered late"), default=False,
         help_text=_("Entered more than 8 working hours after it was received (TH 14.3)."))
-    due_at = models.DateTimeField(_("answer due"), db_index=True)
+    due_at = models.DateTimeField(_("answer due"))
     first_answered_at = models.DateTimeField(_("first answered"), null=True, blank=True)
     answer = models.TextField(_("answer"), blank=True)
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
@@ -145,6 +145,14 @@ class Feedback(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["agency", "state", "due_at"]),
             models.Index(fields=["intake_agency", "state", "due_at"]),
             models.Index(fields=["state", "due_at"]),
+            # the staff queue: by deadline; open items for the province and per agency
+            models.Index(fields=["due_at", "id"], name="feedback_due"),
+            models.Index(fields=["due_at", "id"], name="feedback_open_due",
+                         condition=models.Q(state__in=OPEN_STATES)),
+            models.Index(fields=["agency", "due_at", "id"], name="feedback_open_agency_due",
+                         condition=models.Q(state__in=OPEN_STATES)),
+            models.Index(fields=["-published_at", "-id"], name="feedback_published",
+                         condition=models.Q(state="published")),
         ]
         constraints = [
             models.UniqueConstraint(fields=["source", "external_id"],

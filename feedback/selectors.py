@@ -3,6 +3,7 @@ and lateness, and the public list of published answers (no personal data)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -16,8 +17,11 @@ from portal.text import fold
 
 from .models import OPEN_STATES, Feedback, State
 
+#: A feedback code typed in the search box (``PA-261102-1A2B3C``).
+CODE = re.compile(r"^PA-[0-9A-Z-]+$", re.IGNORECASE)
+
 #: Fields the public pages may read: never the sender's name, ID, phone, e-mail or address.
-PUBLIC_FIELDS = ("id", "code", "title", "content", "answer", "received_at", "answered_at",
+PUBLIC_FIELDS = ("id", "code", "state", "title", "content", "answer", "received_at", "answered_at",
                  "published_at", "category", "agency__name", "agency_id")
 
 
@@ -26,44 +30,62 @@ def sees_all(user: Any) -> bool:
         user, Perm.OPERATE_SYSTEM)
 
 
+_MEMO = "_dvc_feedback_agencies"
+
+
+def _agency_ids(user: Any) -> set[int] | None:
+    """The user's agencies for feedback (``None``: every agency), resolved once per request."""
+    if not hasattr(user, _MEMO):
+        setattr(user, _MEMO, None if sees_all(user)
+                else agency_ids_for(user, Perm.VIEW_AGENCY_WORK) or set())
+    return getattr(user, _MEMO)  # type: ignore[no-any-return]
+
+
 def staff_items(user: Any) -> QuerySet[Feedback]:
-    """Items the user may see: all for province-level staff; otherwise those whose responsible,
-    entering or coordinating agency is one of the user's agencies."""
+    """Items the user may see: all for province-level staff; otherwise the items assigned to
+    one of the user's agencies, the items it entered that still wait for triage, and those it
+    was asked to coordinate on. The few extra ids are read first, so that the queue's query
+    stays a plain index range on the responsible agency."""
     if not getattr(user, "is_authenticated", False):
         return Feedback.objects.none()
-    if sees_all(user):
+    ids = _agency_ids(user)
+    if ids is None:
         return Feedback.objects.all()
-    ids = agency_ids_for(user, Perm.VIEW_AGENCY_WORK) or set()
     if not ids:
         return Feedback.objects.none()
+    waiting = Feedback.objects.filter(
+        agency__isnull=True, intake_agency_id__in=ids,
+        state__in=(State.RECEIVED, State.CLASSIFIED)).order_by().values_list("pk", flat=True)
     coordinating = Feedback.coordinating_agencies.through.objects.filter(
-        agency_id__in=ids).values("feedback_id")
-    return Feedback.objects.filter(
-        Q(agency_id__in=ids) | Q(agency__isnull=True, intake_agency_id__in=ids)
-        | Q(pk__in=coordinating))
+        agency_id__in=ids).order_by().values_list("feedback_id", flat=True)
+    extra = list(waiting.union(coordinating)[:1000])  # type: ignore[arg-type]
+    return Feedback.objects.filter(Q(agency_id__in=ids) | Q(pk__in=extra))
 
 
 def is_staff_member(user: Any) -> bool:
-    return sees_all(user) or bool(agency_ids_for(user, Perm.VIEW_AGENCY_WORK))
+    return _agency_ids(user) is None or bool(_agency_ids(user))
 
 
 def queue(user: Any, *, state: str = "", late: bool = False, q: str = "",
           agency: int | None = None, now: datetime) -> QuerySet[Feedback]:
     """The staff queue: open items by default, oldest deadline first."""
     items = staff_items(user).select_related("agency")
-    if state == "all":
-        pass
-    elif state in State.values:
-        items = items.filter(state=state)
-    else:
-        items = items.filter(state__in=OPEN_STATES)
-    if late:
-        items = items.filter(state__in=OPEN_STATES, due_at__lt=now)
+    states: tuple[str, ...] | None = (None if state == "all" else (state,)
+                                      if state in State.values else OPEN_STATES)
+    if late:  # still open past the deadline; one state condition so the partial index serves
+        states = tuple(s for s in (states or OPEN_STATES) if s in OPEN_STATES)
+        items = items.filter(due_at__lt=now)
+    if states is not None:
+        items = items.filter(state__in=states) if len(states) > 1 else items.filter(
+            state=states[0] if states else "-")
     if agency:
         items = items.filter(agency_id=agency)
     if q.strip():
-        folded = fold(q)
-        items = items.filter(Q(search_text__contains=folded) | Q(code__iexact=q.strip()))
+        text = q.strip()
+        if CODE.match(text):
+            items = items.filter(code=text.upper())
+        else:
+            items = items.filter(search_text__contains=fold(text))
     return items.only("id", "code", "title", "state", "channel", "received_at", "due_at",
                       "late_entry", "category", "agency__name", "agency_id", "answered_at",
                       "first_answered_at").order_by("due_at", "pk")

@@ -25,7 +25,7 @@ from portal.net import client_ip
 from portal.ratelimit import hit
 
 from . import forms, selectors, services, surveys
-from .models import Feedback, FeedbackAttachment, State
+from .models import Channel, Feedback, FeedbackAttachment, State
 
 PAGE_SIZE = 50
 SEND_RATE_PER_HOUR: int = getattr(settings, "FEEDBACK_RATE_PER_HOUR", 5)
@@ -142,7 +142,10 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
     items = selectors.queue(request.user, state=filters.get("state") or "",
                             late=bool(filters.get("late")), q=filters.get("q") or "", now=now)
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"item": f, "late": selectors.is_late(f, now),
+    states = {value: str(label) for value, label in State.choices}
+    channels = {value: str(label) for value, label in Channel.choices}
+    rows = [{"item": f, "late": selectors.is_late(f, now), "state": states.get(f.state, ""),
+             "channel": channels.get(f.channel, ""),
              "deadline": selectors.deadline_text(f, now)} for f in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)

@@ -266,6 +266,27 @@ def test_queue_is_scoped_per_agency_and_shows_late_items(client, world,
         assert response.context["page"].paginator.count == 32
         late = client.get(reverse("feedback:staff-queue"), {"late": "on"}).context["page"]
         assert late.paginator.count == 32
+        # an agency's officer: its assigned items and those it coordinates on, ≤ 10 queries
+        services.coordinate(other, by=world.health_officer, agencies=[world.justice],
+                            note="Xin ý kiến Sở Tư pháp")
+        client.force_login(world.clerk)
+        with django_assert_max_num_queries(10):
+            page = client.get(reverse("feedback:staff-queue")).context["page"]
+        assert {f.code for f in page.object_list} == {mine.code, other.code}
+
+
+def test_public_list_reads_a_fixed_number_of_queries(client, world,
+                                                     django_assert_max_num_queries):
+    for n in range(12):
+        item = services.submit_online(title=f"Câu hỏi {n}", content="c", sender_name="X",
+                                      sender_phone="0900000000")
+        services.classify(item, by=world.operator, category=Category.PROCEDURE)
+        services.assign(item, by=world.operator, agency=world.justice)
+        services.answer(item, by=world.clerk, text="Trả lời")
+        services.publish(item, by=world.leader)
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("feedback:public"))
+    assert len(response.context["page"].object_list) == 12
 
 
 def test_staff_pages_deny_other_agencies_and_citizens(client, world):

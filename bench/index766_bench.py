@@ -1,0 +1,106 @@
+"""Benchmark of the monthly 766 computation for the whole province (issue 7).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/h_feedback_bench \\
+        .venv/bin/python bench/index766_bench.py [--count 2000000] [--feedback 200000]
+
+Works on a copy of the dossier benchmark database (``CREATE DATABASE h_feedback_bench TEMPLATE
+dichvucong_bench``) or seeds its own: migrates, loads the demo data, tops the dossiers up to
+``--count`` with ``seed_dossiers`` and the feedback items up to ``--feedback``. Then it runs
+``reports.index766.compute_period`` for the last full month (twice: the second run is the
+idempotent recomputation), times each indicator's query, and prints whether the target is met:
+the monthly computation < 30 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from pgdb import create_database_if_missing  # noqa: E402 - bench/ is the script folder
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.development")
+
+TARGET_SECONDS = 30.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=2_000_000)
+    parser.add_argument("--feedback", type=int, default=200_000)
+    parser.add_argument("--batch", type=int, default=20_000)
+    parser.add_argument("--month", help="a day in the month to compute (default: last month)")
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
+        sys.exit("Set DATABASE_URL to the benchmark database, e.g. "
+                 "postgres://postgres@127.0.0.1:5432/h_feedback_bench (never real data).")
+    create_database_if_missing(url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+    from feedback_bench import seed_feedback
+
+    from dossiers.models import Dossier
+    from portal.accounts.models import User
+    from reports import index766
+    from reports.models import IndexScore, IndicatorValue
+
+    call_command("migrate", verbosity=0)
+    if not User.objects.filter(username="vanhanh").exists():
+        call_command("seed_demo", quiet_accounts=True)
+    have = Dossier.objects.count()
+    if have < args.count:
+        print(f"{have:,} dossiers, loading {args.count - have:,} more")
+        call_command("seed_dossiers", count=args.count - have, batch=args.batch)
+    seed_feedback(args.feedback)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+    today = timezone.localdate()
+    month = date.fromisoformat(args.month) if args.month else index766.last_periods(today)[0][1]
+    first, end = index766.period_bounds("month", month)
+    print(f"database: {connection.vendor}; dossiers: {Dossier.objects.count():,}; "
+          f"month {first:%m/%Y}; agencies ranked: {index766.ranked_agencies().count()}")
+    print(f"{'indicator':<10} {'seconds':>8} {'agencies':>9} {'numerator':>10} "
+          f"{'denominator':>12}")
+    for indicator in index766.INDICATORS:
+        if not indicator.available:
+            continue
+        started = time.perf_counter()
+        counts = index766._counts(indicator.code, first, end)
+        elapsed = time.perf_counter() - started
+        print(f"{indicator.code:<10} {elapsed:>8.2f} {len(counts):>9} "
+              f"{sum(n for n, _d in counts.values()):>10,} "
+              f"{sum(d for _n, d in counts.values()):>12,}")
+    runs = []
+    for label in ("compute", "recompute"):
+        started = time.perf_counter()
+        period = index766.compute_period("month", first)
+        runs.append(time.perf_counter() - started)
+        print(f"{label}: {runs[-1]:.2f} s ({period.duration_ms} ms inside), "
+              f"{IndicatorValue.objects.filter(period=period).count()} indicator values, "
+              f"{IndexScore.objects.filter(period=period).count()} scores")
+    print("\nranking:")
+    for score in (IndexScore.objects.filter(period=period).select_related("agency", "level")
+                  .order_by("level__rank", "rank")):
+        print(f"  {score.level.name:<16} {score.rank:>2}. {score.agency.name:<50} "
+              f"{score.total:>6}")
+    worst = max(runs)
+    print(f"\ntarget (monthly computation < {TARGET_SECONDS:.0f} s): "
+          f"{'met' if worst < TARGET_SECONDS else 'NOT met'} ({worst:.2f} s)")
+
+
+if __name__ == "__main__":
+    main()
