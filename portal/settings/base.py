@@ -330,3 +330,11 @@ if not env.str("EMAIL_URL", default=""):
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
     "portal.notifications.context_processors.inbox")
+
+# --- feedback and the 766 index ---
+# Posts of the public feedback form per client address and hour (K1; no captcha).
+FEEDBACK_RATE_PER_HOUR = env.int("FEEDBACK_RATE_PER_HOUR", default=5)
+# Days a satisfaction-survey link stays valid after the result is returned (K4).
+SURVEY_VALID_DAYS = env.int("SURVEY_VALID_DAYS", default=30)
+# Agency level codes ranked as communes in the 766 index (the departments' criteria do not apply).
+INDEX766_COMMUNE_LEVELS = env.list("INDEX766_COMMUNE_LEVELS", default=["commune"])

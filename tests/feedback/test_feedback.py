@@ -320,3 +320,22 @@ def test_selector_late_rules(world):
     item.refresh_from_db()
     assert selectors.is_late(item, now + timedelta(days=5))
     assert FeedbackEvent.objects.filter(feedback=item).count() == 4
+
+
+def test_staff_entry_page_records_the_real_received_time(client, world):
+    client.force_login(world.clerk)
+    url = reverse("feedback:staff-enter")
+    assert client.get(url).status_code == 200
+    data = {"channel": Channel.POST, "received_at": "2026-11-02T09:00", "agency": world.justice.pk,
+            "sender_name": "Lê Văn E", "sender_phone": "0900000005", "title": "Thư phản ánh",
+            "content": "Nội dung thư"}
+    with time_machine.travel(MONDAY + timedelta(days=2), tick=False):
+        response = client.post(url, data)
+        # another agency is not among the choices: refused by the form
+        refused = client.post(url, {**data, "agency": world.health.pk, "title": "Khác"})
+    item = Feedback.objects.get(title="Thư phản ánh")
+    assert response.status_code == 302 and item.received_at == MONDAY
+    assert item.late_entry and item.entered_by == world.clerk
+    assert refused.status_code == 200 and not Feedback.objects.filter(title="Khác").exists()
+    client.force_login(world.citizen)
+    assert client.get(url).status_code == 403
