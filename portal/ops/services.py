@@ -3,14 +3,13 @@ requests."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,38 +35,27 @@ def operators() -> list[User]:
     return list(User.objects.filter(pk__in=ids, is_active=True).order_by("pk"))
 
 
-def _notify() -> Any | None:
-    """The notification service of portal.notifications when it is installed."""
-    try:
-        module = importlib.import_module("portal.notifications.services")
-    except ImportError:
-        return None
-    return getattr(module, "notify", None)
+def _notify() -> Any:
+    from portal.notifications.services import notify
+
+    return notify
 
 
 def alert_operators(*, kind: str, subject: str, body: str, dedupe_key: str = "") -> int:
-    """Tell every operator (in-app + e-mail through the notification service; plain e-mail to
-    them and to ``OPS_ALERT_EMAILS`` otherwise). Never raises: an alert must not hide the
-    failure it reports. Returns how many recipients were addressed."""
-    recipients = operators()
-    extra = [e for e in settings.OPS_ALERT_EMAILS if e]
+    """Tell every operator (in-app + e-mail through the notification service) and the addresses
+    of ``OPS_ALERT_EMAILS``. Never raises: an alert must not hide the failure it reports.
+    Returns how many recipients were addressed."""
     notify = _notify()
     count = 0
     try:
-        if notify is not None:
-            for user in recipients:
-                notify(kind=kind, subject=subject, body=body, user=user,
-                       dedupe_key=f"{dedupe_key}:{user.pk}" if dedupe_key else "")
-                count += 1
-            for email in extra:
-                notify(kind=kind, subject=subject, body=body, email=email, in_app=False,
-                       dedupe_key=f"{dedupe_key}:{email}" if dedupe_key else "")
-                count += 1
-        else:
-            emails = sorted({u.email for u in recipients if u.email} | set(extra))
-            if emails:
-                send_mail(subject, body, settings.SERVER_EMAIL, emails, fail_silently=False)
-            count = len(emails)
+        for user in operators():
+            notify(kind=kind, subject=subject, body=body, user=user,
+                   dedupe_key=f"{dedupe_key}:{user.pk}" if dedupe_key else "")
+            count += 1
+        for email in (e for e in settings.OPS_ALERT_EMAILS if e):
+            notify(kind=kind, subject=subject, body=body, email=email, in_app=False,
+                   dedupe_key=f"{dedupe_key}:{email}" if dedupe_key else "")
+            count += 1
     except Exception:
         logger.exception("could not alert the operators: %s", subject)
     return count
@@ -260,14 +248,14 @@ def open_support_request(*, user: User, agency: Any, subject: str, body: str,
     request = SupportRequest.objects.create(agency=agency, requester=user,
                                             subject=subject.strip(), body=body.strip(),
                                             created_at=now, due_at=due)
-    transaction.on_commit(lambda: alert_operators(
+    alert_operators(
         kind="support_request",
         subject=_("Support request #%(id)d from %(agency)s") % {"id": request.pk,
                                                                "agency": agency.name},
         body=_("%(subject)s\n\n%(body)s\n\nAnswer due by %(due)s.") % {
             "subject": request.subject, "body": request.body,
             "due": timezone.localtime(due).strftime("%H:%M %d/%m/%Y")},
-        dedupe_key=f"support_request:{request.pk}"))
+        dedupe_key=f"support_request:{request.pk}")
     return request
 
 
@@ -285,13 +273,9 @@ def answer_support_request(request: Any, *, by: User, answer: str, close: bool =
         request.answered_at = timezone.now()
     request.status = SupportRequest.Status.CLOSED if close else SupportRequest.Status.ANSWERED
     request.save(update_fields=["answer", "answered_by", "answered_at", "status"])
-    notify = _notify()
-    if notify is not None:
-        requester = request.requester
-        transaction.on_commit(lambda: notify(
-            kind="support_answered",
-            subject=_("Your support request #%(id)d was answered") % {"id": request.pk},
-            body=answer, user=requester,
-            dedupe_key=f"support_answered:{request.pk}:{request.answered_at.isoformat()}"
-            if first else ""))
+    _notify()(kind="support_answered",
+              subject=_("Your support request #%(id)d was answered") % {"id": request.pk},
+              body=answer, user=request.requester,
+              link=reverse("ops:support-detail", args=[request.pk]),
+              dedupe_key=f"support_answered:{request.pk}:{timezone.now().isoformat()}")
     return request
