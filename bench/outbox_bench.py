@@ -51,14 +51,12 @@ def main() -> None:
     from dossiers import services
     from dossiers.models import Dossier
     from portal.accounts.models import User
-    from portal.agencies.models import Agency
+    from portal.agencies.models import Agency, AgencyLevel
     from portal.dvcqg import outbox
     from portal.dvcqg.models import CallLog, OutboxEvent, Service
     from portal.dvcqg.standin import StandIn
     from procedures.models import Field, Procedure
     from procedures.services import publish
-
-    from portal.agencies.models import AgencyLevel
 
     level, _ = AgencyLevel.objects.get_or_create(code="bench", defaults={"name": "Bench",
                                                                          "rank": 9})

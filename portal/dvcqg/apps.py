@@ -17,10 +17,18 @@ class DvcqgConfig(AppConfig):
 
         # Every dossier event the portal must know is written in the transition's transaction.
         on_event("dvcqg", on_dossier_event)
+        from .selectors import digest_lines, outbox_lag_seconds
+
         try:
             from portal.ops import digest
         except ImportError:  # pragma: no cover - the ops digest is optional
-            return
-        from .selectors import digest_lines
-
-        digest.register("Failed syncs to the National Public Service Portal", digest_lines)
+            pass
+        else:
+            digest.register("Failed syncs to the National Public Service Portal", digest_lines)
+        try:
+            from portal.ops import metrics
+        except ImportError:  # pragma: no cover - the ops metrics are optional
+            pass
+        else:
+            # Prometheus: age of the oldest event not acknowledged by the portal yet.
+            metrics.register_lag("dvcqg", outbox_lag_seconds)

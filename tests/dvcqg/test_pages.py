@@ -84,3 +84,18 @@ def test_the_officer_sees_the_dossier_sync_status(client, setup, standin, settin
     client.force_login(setup[3])
     page = client.get(f"/mot-cua/ho-so/{dossier.pk}/").content.decode()
     assert 'data-sync="failed"' in page and "500" in page
+
+
+def test_digest_and_metrics_show_failed_syncs(setup, standin, settings):  # noqa: F811
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from portal.ops import digest, metrics
+
+    dossier = failed_world(setup, standin, settings)
+    sections = {s.title: s for s in digest.build(timezone.now() - timedelta(hours=24))}
+    lines = next(s.lines for title, s in sections.items() if "DVCQG" in title
+                 or "Cổng" in title or "National" in title)
+    assert any(dossier.code in line for line in lines)
+    assert "dvc_outbox_lag_seconds" in metrics.render().decode()
