@@ -100,6 +100,8 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "late": selectors.is_late_intake(dossier, now),
         "national_status": NATIONAL_STATUS.get(dossier.state),
         "can_act": dossier.state == State.SUBMITTED,
+        "processing_link": dossier.processing_agency_id is not None
+        and selectors.processing_dossiers(request.user).filter(pk=dossier.pk).exists(),
         "ask_form": AskToCompleteForm(), "refuse_form": RefuseForm(),
     })
 

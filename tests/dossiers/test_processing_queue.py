@@ -176,3 +176,17 @@ def test_control_slip_page_and_pdf(world, client):
     assert "Trước hạn" in html and UNIT in html
     pdf = client.get(reverse("processing:slip", args=[dossier.pk]), {"pdf": 1})
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+
+
+def test_the_intake_page_links_to_processing_for_who_may_open_it(world, client):
+    from portal.accounts.models import Membership
+    from portal.accounts.roles import Role
+
+    dossier = world.received()
+    client.force_login(world.clerk)
+    page = client.get(reverse("intake:dossier", args=[dossier.pk])).content.decode()
+    assert 'data-testid="processing-link"' not in page
+    Membership.objects.create(user=world.clerk, agency=world.agency,
+                              role=Role.PROCESSING_OFFICER, started_at=at(2020, 1, 1))
+    page = client.get(reverse("intake:dossier", args=[dossier.pk])).content.decode()
+    assert reverse("processing:dossier", args=[dossier.pk]) in page
