@@ -157,3 +157,25 @@ def test_a_timeout_is_retried_and_not_duplicated(setup, standin, settings):  # n
     OutboxEvent.objects.update(next_attempt_at=timezone.now())  # the retry is due
     assert outbox.deliver(budget_seconds=3).sent == 1
     assert len(standin.events) == 1 and standin.duplicates == 1
+
+
+def test_step_events_send_progress_records(setup, standin):  # noqa: F811
+    from dossiers.services import _run
+    from dossiers.states import Actor
+
+    with time_machine.travel(MONDAY, tick=False):
+        dossier = submitted(setup)
+        services.accept(dossier, by=setup[3])
+        dossier.refresh_from_db()
+        if dossier.state == State.RECEIVED:
+            _run(dossier, "start_processing", actor=Actor.SYSTEM)
+        _run(dossier, "assign_step", actor=Actor.SYSTEM, reason="Thẩm định hồ sơ")
+        _run(dossier, "prepare_result", actor=Actor.SYSTEM)  # not something the portal needs
+    progress = OutboxEvent.objects.get(service=Service.PROGRESS)
+    record = progress.payload
+    assert record["MaHoSo"] == dossier.code and record["ThoiDiemXuLy"] == "20260309090000"
+    assert "Thẩm định hồ sơ" in record["NoiDungXuLy"] and record["TrangThai"] in (1, 2)
+    assert progress.sequence == OutboxEvent.objects.filter(dossier=dossier).count()
+    outbox.deliver(budget_seconds=5)
+    assert [e.service for e in standin.events][-1] == "CapNhatTienDoHoSoMC"
+    assert not OutboxEvent.objects.exclude(status="acknowledged").exists()
