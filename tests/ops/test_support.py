@@ -122,3 +122,13 @@ def test_citizens_have_no_support_form(client, world):
     _justice, _health, people = world
     client.force_login(people["citizen"])
     assert client.get(reverse("ops:support")).status_code == 403
+
+
+def test_dashboards_link_to_the_operations_pages(client, world):
+    _justice, _health, people = world
+    client.force_login(people["clerk"])
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+    assert 'data-testid="link-support"' in page and 'data-testid="link-notices"' not in page
+    client.force_login(people["operator"])
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+    assert 'data-testid="link-notices"' in page and 'data-testid="link-support-queue"' in page
