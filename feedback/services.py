@@ -169,12 +169,12 @@ def _create(*, channel: str, received_at: datetime, now: datetime, user: Any,
     _tell_sender(item, "feedback_received",
                  _("Your feedback %(code)s has been received") % {"code": item.code},
                  _("We received your feedback “%(title)s” on %(at)s. An answer is due by "
-                   "%(due)s.") % {"title": item.title, "at": _local(item.received_at),
-                                  "due": _local(item.due_at)})
+                   "%(due)s.") % {"title": item.title, "at": local_text(item.received_at),
+                                  "due": local_text(item.due_at)})
     return item
 
 
-def _local(dt: datetime | None) -> str:
+def local_text(dt: datetime | None) -> str:
     return timezone.localtime(dt).strftime("%H:%M %d/%m/%Y") if dt else ""
 
 
@@ -328,7 +328,7 @@ def assign(item: Feedback, *, by: Any, agency: Agency, note: str = "") -> Feedba
                      _("Your feedback %(code)s was sent to %(agency)s")
                      % {"code": f.code, "agency": agency.name},
                      _("%(agency)s will answer your feedback “%(title)s” by %(due)s.")
-                     % {"agency": agency.name, "title": f.title, "due": _local(f.due_at)},
+                     % {"agency": agency.name, "title": f.title, "due": local_text(f.due_at)},
                      dedupe=f"feedback:{f.pk}:assign:{agency.pk}:{now.timestamp()}")
 
     return _run(item, name, user=by, allowed=lambda f: can_triage(by), reason=note,

@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,6 +29,19 @@ from . import forms, selectors, services, surveys
 from .models import Channel, Feedback, FeedbackAttachment, State
 
 PAGE_SIZE = 50
+#: A text search counts at most this many matches (a broad search is refined, not paged to
+#: its end): the exact count of tens of thousands of matches would cost more than the page.
+SEARCH_COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    @cached_property
+    def count(self) -> int:
+        return int(self.object_list[:SEARCH_COUNT_CAP].count())  # type: ignore[index,attr-defined]
+
+
+def _paginator(items: Any, size: int, q: str) -> Paginator:
+    return (CappedPaginator if q.strip() else Paginator)(items, size)
 SEND_RATE_PER_HOUR: int = getattr(settings, "FEEDBACK_RATE_PER_HOUR", 5)
 
 
@@ -64,7 +78,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
     items = selectors.published(q=filters.get("q") or "",
                                 agency=filters["agency"].pk if filters.get("agency") else None,
                                 category=filters.get("category") or "")
-    page = Paginator(items, 20).get_page(request.GET.get("page"))
+    page = _paginator(items, 20, filters.get("q") or "").get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "feedback/public_list.html",
@@ -141,12 +155,15 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     items = selectors.queue(request.user, state=filters.get("state") or "",
                             late=bool(filters.get("late")), q=filters.get("q") or "", now=now)
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _paginator(items, PAGE_SIZE, filters.get("q") or "").get_page(
+        request.GET.get("page"))
     states = {value: str(label) for value, label in State.choices}
     channels = {value: str(label) for value, label in Channel.choices}
+    local = services.local_text
     rows = [{"item": f, "late": selectors.is_late(f, now), "state": states.get(f.state, ""),
-             "channel": channels.get(f.channel, ""),
-             "deadline": selectors.deadline_text(f, now)} for f in page.object_list]
+             "channel": channels.get(f.channel, ""), "received": local(f.received_at),
+             "due": local(f.due_at), "deadline": selectors.deadline_text(f, now)}
+            for f in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "feedback/staff/queue.html", {
