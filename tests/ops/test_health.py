@@ -123,3 +123,20 @@ def test_metrics_report_latency_by_view_queue_outbox_lag_and_backup_age(
     age = next(line for line in text.splitlines()
                if line.startswith("dvc_backup_age_seconds "))
     assert float(age.split()[1]) == pytest.approx(3600, abs=10)
+
+
+def test_operators_see_backup_runs_and_health_on_their_page(client, healthy):
+    from django.urls import reverse
+
+    from portal.accounts.roles import Role
+    from tests.factories import AgencyFactory, officer
+
+    BackupRun.objects.create(status=BackupRun.Status.FAILED, error="pg_dump: disk full",
+                             finished_at=timezone.now())
+    client.force_login(officer(AgencyFactory(), Role.OPERATOR))
+    page = client.get(reverse("ops:overview")).content.decode()
+    assert page.count('data-testid="backup-run"') == 2
+    assert 'data-status="failed"' in page and "pg_dump: disk full" in page
+    assert 'data-part="worker" data-status="ok"' in page
+    client.force_login(officer(AgencyFactory(), Role.AGENCY_LEADER))
+    assert client.get(reverse("ops:overview")).status_code == 403
