@@ -134,10 +134,12 @@ def main() -> None:
                 OutboxEvent.objects.bulk_create(batch)
                 batch = []
         OutboxEvent.objects.bulk_create(batch)
+    make_rows(99)  # rows waiting: every dossier has a head and rows queued behind it
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE dvcqg_outboxevent")
     sql, params = outbox.ready(timezone.now())[:200].query.sql_with_params()
-    print(f"\nrows in the outbox: {OutboxEvent.objects.count()}, call log: "
+    waiting = OutboxEvent.objects.exclude(status=OutboxEvent.Status.ACKNOWLEDGED).count()
+    print(f"\nrows in the outbox: {OutboxEvent.objects.count()} ({waiting} waiting), call log: "
           f"{CallLog.objects.count()}")
     print("EXPLAIN ANALYZE of the worker's ready-rows query (head of line per dossier):")
     with connection.cursor() as cursor:

@@ -53,8 +53,8 @@ OPEN = (OutboxEvent.Status.PENDING, OutboxEvent.Status.SENDING, OutboxEvent.Stat
 
 def service_for(event: DossierEvent) -> str | None:
     """Which call the portal needs for ``event``; ``None``: nothing to send (drafts never)."""
-    if event.transition in KNOWN_TO_PORTAL:
-        return None
+    if event.transition in KNOWN_TO_PORTAL and (event.data or {}).get("source") == "DVCQG":
+        return None  # it came from the portal (a ministry's dossier is announced, though)
     if NATIONAL_STATUS.get(event.to_state) is None or (
             event.from_state == State.DRAFT and event.to_state == State.WITHDRAWN):
         return None  # a draft, or a draft withdrawn: the portal never knew it

@@ -92,7 +92,7 @@ def reconciliation(days: int = 14, now: datetime | None = None) -> list[Reconcil
     ours: dict[tuple[date, int], int] = defaultdict(int)
     events = (DossierEvent.objects.filter(at__gte=since)
               .exclude(from_state=State.DRAFT, to_state=State.WITHDRAWN)
-              .exclude(transition="receive_from_portal")
+              .exclude(transition="receive_from_portal", data__source="DVCQG")
               .annotate(day=TruncDate("at")).values("day", "to_state", "from_state",
                                                      "transition")
               .annotate(n=Count("id")))

@@ -9,7 +9,7 @@ import pytest
 from dossiers.models import Dossier
 from dossiers.states import Channel, State
 from portal.dvcqg.inbound import fetch_submitted
-from portal.dvcqg.models import InboundLog, MinistrySystem
+from portal.dvcqg.models import InboundLog, MinistrySystem, OutboxEvent
 from procedures.services import publish
 from tests.factories import AgencyFactory
 from tests.procedures.factories import ProcedureFactory
@@ -66,6 +66,10 @@ def test_a_system_creates_a_dossier_and_moves_it(client, world):
     dossier.refresh_from_db()
     assert dossier.state == State.PROCESSING
     assert InboundLog.objects.filter(source="btp-hotich").count() == 5
+    # The national portal learns of the ministry's dossier (status 1, then 2 and 4).
+    statuses = list(OutboxEvent.objects.filter(dossier=dossier).values_list(
+        "national_status", flat=True))
+    assert statuses == [1, 2, 4]
 
 
 def test_bad_packets_get_field_errors_and_are_logged(client, world):
@@ -125,5 +129,6 @@ def test_dossiers_submitted_on_the_portal_are_fetched_into_intake(world, standin
     dossier = Dossier.objects.get(code=record["MaHoSo"])
     assert dossier.state == State.SUBMITTED and dossier.channel == Channel.DVCQG
     assert fetch_submitted()["known"] == 1  # fetched again: nothing duplicated
+    assert not OutboxEvent.objects.exists()  # the portal is not told about its own dossier
     assert Dossier.objects.count() == 1
     assert InboundLog.objects.filter(source="DVCQG", status_code=400).exists()
