@@ -18,8 +18,9 @@ from tests.dossiers.test_processing import World, at, step_of, travel
 
 
 @pytest.fixture
-def world(db) -> World:
-    return World()
+def world(db):
+    yield World()
+    cache.delete(Province.CACHE_KEY)  # the province row is rolled back: so is its cached copy
 
 
 def set_rule(rule: str) -> None:
