@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
@@ -38,6 +39,10 @@ from .states import State
 BATCH = 5000
 #: Rows per transaction.
 CHUNK = 100
+#: The cache entry holding where the previous run's overdue selections ended.
+MARK_KEY = "dossiers.timers.mark"
+MARK_MARGIN = timedelta(hours=1)
+FULL_EVERY = timedelta(hours=24)
 #: States in which the result due time runs (the clock stands still while waiting).
 RUNNING = (State.RECEIVED, State.PROCESSING)
 
@@ -76,19 +81,29 @@ def intake_due_soon(now: datetime, until: datetime, agencies: list[int]) -> Quer
         intake_due_at__gt=now, intake_due_at__lte=until).order_by("intake_due_at")
 
 
-def intake_overdue(now: datetime, agencies: list[int]) -> QuerySet[Dossier]:
-    """Submitted dossiers past their intake due time, not marked in this round."""
+def _since(field: str, lower: datetime | None) -> Q:
+    return Q(**{f"{field}__gt": lower}) if lower is not None else Q()
+
+
+def intake_overdue(now: datetime, agencies: list[int], lower: datetime | None = None
+                   ) -> QuerySet[Dossier]:
+    """Submitted dossiers past their intake due time (after ``lower``), not marked in this
+    round."""
     return Dossier.objects.filter(
         Q(overdue_at__isnull=True) | Q(overdue_at__lt=F("submitted_at")),
+        _since("intake_due_at", lower),
         receiving_agency_id__in=agencies, state=State.SUBMITTED, intake_due_at__lte=now
     ).order_by("intake_due_at")
 
 
-def result_overdue(now: datetime, agencies: list[int], state: str) -> QuerySet[Dossier]:
-    """Dossiers in ``state`` (received or processing) past their result due time, not marked
-    since intake. One state per query, so that the whole condition is an index range."""
+def result_overdue(now: datetime, agencies: list[int], state: str,
+                   lower: datetime | None = None) -> QuerySet[Dossier]:
+    """Dossiers in ``state`` (received or processing) past their result due time (after
+    ``lower``), not marked since intake. One state per query: the condition is an index
+    range."""
     return Dossier.objects.filter(
         Q(overdue_at__isnull=True) | Q(overdue_at__lt=F("received_at")),
+        _since("processing_due_at", lower),
         processing_agency_id__in=agencies, state=state, processing_due_at__lte=now
     ).order_by("processing_due_at")
 
@@ -100,10 +115,11 @@ def steps_due_soon(now: datetime, until: datetime) -> QuerySet[DossierStep]:
                                       ).order_by("due_at")
 
 
-def steps_overdue(now: datetime) -> QuerySet[DossierStep]:
-    """Open steps past their due time, not marked yet."""
-    return DossierStep.objects.filter(finished_at__isnull=True, due_at__lte=now,
-                                      overdue_at__isnull=True).order_by("due_at")
+def steps_overdue(now: datetime, lower: datetime | None = None) -> QuerySet[DossierStep]:
+    """Open steps past their due time (after ``lower``), not marked yet."""
+    return DossierStep.objects.filter(_since("due_at", lower), finished_at__isnull=True,
+                                      due_at__lte=now, overdue_at__isnull=True
+                                      ).order_by("due_at")
 
 
 # -- recipients ------------------------------------------------------------------------------
@@ -169,11 +185,25 @@ def _send(kind: str, users: list[User], subject: str, body: str, link: str, key:
 # -- the sweep -------------------------------------------------------------------------------
 
 
-def sweep(now: datetime | None = None) -> SweepResult:
+def _mark() -> dict[str, datetime] | None:
+    value = cache.get(MARK_KEY)
+    return value if isinstance(value, dict) else None
+
+
+def sweep(now: datetime | None = None, *, full: bool | None = None) -> SweepResult:
     """One pass of the timers; safe to run at any time, concurrently or again. Rows are handled
     in chunks of :data:`CHUNK`, one transaction each: a crash rolls a chunk back whole (flags
-    and messages together) and the next run takes it again."""
+    and messages together) and the next run takes it again.
+
+    The overdue selections read only due instants after the previous run (less
+    :data:`MARK_MARGIN`), kept in the cache; without that mark, or once a day, the run is full
+    (no lower bound), which also catches a due instant a calendar change moved into the past.
+    Losing the cache costs one full run, never a missed warning: the flags decide."""
     now = now or timezone.now()
+    mark = _mark()
+    if full is None:
+        full = mark is None or now - mark["full"] > FULL_EVERY or mark["until"] > now
+    lower = None if full or mark is None else mark["until"] - MARK_MARGIN
     result = SweepResult()
     recipients = Recipients()
     agencies = _agency_ids()
@@ -183,22 +213,27 @@ def sweep(now: datetime | None = None) -> SweepResult:
     work: list[tuple[str, QuerySet[Any], Callable[..., int]]] = [
         ("intake_warned", intake_due_soon(now, until, agencies).select_related(*dossier_related),
          _warn_intake),
-        ("intake_overdue", intake_overdue(now, agencies).select_related(*dossier_related),
-         _mark_intake_overdue),
-        *[("result_overdue", result_overdue(now, agencies, state).select_related(
+        ("intake_overdue", intake_overdue(now, agencies, lower).select_related(
+            *dossier_related), _mark_intake_overdue),
+        *[("result_overdue", result_overdue(now, agencies, state, lower).select_related(
             *dossier_related), _mark_result_overdue) for state in RUNNING],
         ("steps_warned", steps_due_soon(now, until).select_related(*step_related), _warn_step),
-        ("steps_overdue", steps_overdue(now).select_related(*step_related),
+        ("steps_overdue", steps_overdue(now, lower).select_related(*step_related),
          _mark_step_overdue),
     ]
+    complete = True
     with translation.override("vi"):
         for counter, queryset, handler in work:
             rows = list(queryset[:BATCH])
+            complete = complete and len(rows) < BATCH
             for start in range(0, len(rows), CHUNK):
                 with transaction.atomic():
                     done = sum(handler(row, now, recipients, result)
                                for row in rows[start:start + CHUNK])
                 setattr(result, counter, getattr(result, counter) + done)
+    if complete:  # a run cut short by BATCH keeps the old mark: the next one sees the rest
+        cache.set(MARK_KEY, {"until": now, "full": now if full or mark is None
+                             else mark["full"]}, None)
     return result
 
 
