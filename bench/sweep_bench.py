@@ -15,6 +15,14 @@ created, migrated and seeded with ``seed_demo`` + ``seed_dossiers --count``. The
 3. prints EXPLAIN (ANALYZE, BUFFERS) of each selection query of :mod:`dossiers.timers`;
 4. times ``sweep()`` (flags + notify() rows; sending is the worker's job and is left out) and a
    second sweep with nothing left to do.
+
+Measured (2026-11-26, PostgreSQL 15, 2 shared CPUs under load, 2,000,000 dossiers, 339,889 open
+steps, clone of the seeded bench database): the six selection queries are index range scans of
+0.1-25 ms each (``(receiving_agency, state, intake_due_at)``, ``(processing_agency, state,
+processing_due_at)``, ``open_step_due_idx``); a sweep handling 100 fresh due rows (45 deliveries
+written) 1.62 s; a sweep with nothing due 0.29 s; the daily full run (no lower bound on the
+overdue selections) 4.2 s with nothing due; flagging the 426,443 rows already due on the first
+run after deployment 97 s (once).
 """
 
 from __future__ import annotations
