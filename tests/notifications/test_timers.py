@@ -175,3 +175,15 @@ def test_finished_steps_and_accepted_dossiers_are_left_alone():
         clock.move_to(at(2026, 12, 1, 16, 0))
         assert sweep().total() == 0
         assert Message.objects.filter(user__in=[w.processor, w.leader, w.clerk]).count() == 0
+
+
+def test_the_baseline_flags_old_deadlines_without_messages():
+    from django.core.management import call_command
+
+    with time_machine.travel(at(2026, 12, 1, 8, 0), tick=False) as clock:
+        w = World()
+        w.submitted()
+        clock.move_to(at(2026, 12, 3, 9, 0))  # long overdue
+        call_command("timers_baseline")
+        assert sweep().total() == 0
+        assert inbox(w.leader) == [] and inbox(w.clerk) == []
