@@ -73,8 +73,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = StepQueueFilterForm(request.GET or None, user=request.user)
     filters = form.filters() if request.GET else {}
     counters = selectors.step_counters(request.user, now=now, **filters)
-    paginator = Paginator(selectors.processing_queue(request.user, now=now, **filters),
-                          QUEUE_PAGE_SIZE)
+    window = selectors.StepWindow(request.user, counters.matching, now=now, **filters)
+    paginator: Paginator[DossierStep] = Paginator(window, QUEUE_PAGE_SIZE)  # type: ignore[arg-type]
     paginator.count = counters.matching  # type: ignore[misc]  # known: no COUNT query
     page = paginator.get_page(request.GET.get("page"))
     boundary = selectors.step_due_soon_boundary(now)
