@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -59,6 +60,7 @@ def notify(*, kind: str, subject: str, body: str, user: User | None = None, emai
             if user is not None and in_app:
                 message = Message.objects.create(user=user, kind=kind[:64], subject=subject,
                                                  body=body, link=link[:500])
+                forget_unread(int(user.pk))
                 Delivery.objects.create(
                     message=message, channel=Delivery.Channel.IN_APP, address=str(user.pk),
                     subject=subject, body=body, status=Delivery.Status.SENT, attempts=1,
@@ -174,5 +176,26 @@ def due_deliveries(now: datetime | None = None, limit: int = 500) -> list[int]:
                 .order_by("next_attempt_at").values_list("pk", flat=True)[:limit])
 
 
+UNREAD_CACHE_SECONDS = 300
+
+
+def _unread_key(user_id: int) -> str:
+    return f"inbox:unread:{user_id}"
+
+
 def unread_count(user: User) -> int:
-    return Message.objects.filter(user=user, read_at__isnull=True).count()
+    """The unread count in the top bar of every page: cached per user (no query on most
+    pages), forgotten whenever a message arrives or is read."""
+    key = _unread_key(int(user.pk))
+    count = cache.get(key)
+    if count is None:
+        count = Message.objects.filter(user=user, read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_CACHE_SECONDS)
+    return int(count)
+
+
+def forget_unread(user_id: int) -> None:
+    """Drop the cached unread count now and again after the current transaction commits."""
+    key = _unread_key(user_id)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))

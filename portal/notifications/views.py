@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from .models import Message
+from .services import forget_unread
 
 PAGE_SIZE = 20
 
@@ -42,6 +43,7 @@ def open_message(request: HttpRequest, pk: int) -> HttpResponse:
     if message.read_at is None:
         Message.objects.filter(pk=message.pk, read_at__isnull=True).update(
             read_at=timezone.now())
+        forget_unread(message.user_id)
     if message.link and url_has_allowed_host_and_scheme(
             message.link, allowed_hosts={request.get_host()},
             require_https=request.is_secure()):
@@ -54,6 +56,7 @@ def open_message(request: HttpRequest, pk: int) -> HttpResponse:
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     message = get_object_or_404(_mine(request), pk=pk)
     Message.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=timezone.now())
+    forget_unread(message.user_id)
     return redirect("notifications:inbox")
 
 
@@ -62,4 +65,5 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     _mine(request).filter(read_at__isnull=True).update(
         read_at=timezone.now())
+    forget_unread(int(request.user.pk or 0))
     return redirect("notifications:inbox")
