@@ -280,6 +280,7 @@ def resubmit(dossier: Dossier, *, by: Any, note: str = "") -> Dossier:
     def after(d: Dossier, now: datetime) -> None:
         _resume(d, now)
         d.completion_due_at = None
+        d.intake_warned_at = d.overdue_at = None  # a new intake period: warned afresh
         _set_submitted(d, now)
 
     return _run(dossier, "resubmit", actor=Actor.CITIZEN, user=by, reason=note, after=after)
@@ -386,6 +387,7 @@ def recompute_deadlines(dossier: Dossier) -> bool:
         dossier.intake_due_at = calendar.add_working_hours(dossier.submitted_at, hours)
     if dossier.received_at is not None:
         _set_received(dossier, dossier.received_at)
+        _replay_clock_stops(dossier)
     if dossier.state == State.INCOMPLETE and dossier.paused_since is not None:
         dossier.completion_due_at = calendar.add_working_days(dossier.paused_since,
                                                               COMPLETION_WORKING_DAYS)
@@ -396,6 +398,32 @@ def recompute_deadlines(dossier: Dossier) -> bool:
         intake_due_at=dossier.intake_due_at, processing_due_at=dossier.processing_due_at,
         completion_due_at=dossier.completion_due_at)
     return True
+
+
+def _replay_clock_stops(dossier: Dossier) -> None:
+    """Apply again, in order, every clock stop of the dossier's history to the legal due instant
+    just recomputed from its receipt (D6, W4): a supplement by the province's rule, a payment
+    by the "continue" rule (``dossiers.clock``). A stop still under way moves nothing yet."""
+    from .clock import resumed_due
+
+    if dossier.processing_due_at is None:
+        return
+    calendar = get_calendar()
+    rule = Province.current().supplement_clock_rule
+    period = calendar.elapsed_working(dossier.received_at or dossier.processing_due_at,
+                                      dossier.processing_due_at)
+    paused: tuple[str, datetime] | None = None
+    events = dossier.events.filter(transition__in=[
+        "ask_supplement", "ask_payment", "supplement", "confirm_payment"]).order_by("at", "id")
+    for event in events:
+        if event.transition in ("ask_supplement", "ask_payment"):
+            paused = (event.transition, event.at)
+        elif paused is not None:
+            how = rule if paused[0] == "ask_supplement" else "continue"
+            dossier.processing_due_at = resumed_due(
+                how, dossier.processing_due_at, paused[1], event.at, period=period,
+                calendar=calendar)
+            paused = None
 
 
 # -- history ---------------------------------------------------------------------------------

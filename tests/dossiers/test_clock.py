@@ -180,3 +180,23 @@ def test_payment_requests_need_a_reason_and_an_officer(world):
     processing.confirm_payment(dossier, by=world.first, reference="Biên lai 12")
     dossier.refresh_from_db()
     assert dossier.state == State.PROCESSING
+
+
+def test_recomputing_deadlines_keeps_the_clock_stops(world):
+    """``recompute_deadlines`` (after a calendar change) replays the pauses: with the calendar
+    unchanged, a dossier that waited 3 working hours keeps its shifted due time."""
+    set_rule("continue")
+    dossier = world.received()
+    with travel(at(2026, 3, 9, 10, 0)):
+        processing.ask_supplement(dossier, by=world.first, missing=["Tờ khai"])
+    with travel(at(2026, 3, 9, 11, 0)):
+        processing.supplement(dossier, by=world.citizen, note="Tờ khai")
+    with travel(at(2026, 3, 9, 16, 30)):
+        processing.ask_payment(dossier, by=world.first, reason="Lệ phí cấp giấy", amount=50000)
+    with travel(at(2026, 3, 10, 8, 30)):
+        processing.confirm_payment(dossier, reference="VNPAY-123")
+    dossier.refresh_from_db()
+    assert dossier.processing_due_at == at(2026, 3, 16, 10, 30)
+    assert services.recompute_deadlines(dossier) is False
+    dossier.refresh_from_db()
+    assert dossier.processing_due_at == at(2026, 3, 16, 10, 30)
