@@ -33,6 +33,9 @@ def ops_links(context: dict[str, Any]) -> list[dict[str, str]]:
             {"key": "support-queue", "url": reverse("ops:support-queue"),
              "title": _("Support requests"),
              "description": _("Requests of the agencies and their deadlines")},
+            {"key": "dvcqg", "url": reverse("dvcqg:overview"),
+             "title": _("Sync with the national portal"),
+             "description": _("Outbox, dead letters, reconciliation with DVCQG")},
         ]
     if support_agencies(user):
         links.append({"key": "support", "url": reverse("ops:support"),
