@@ -373,6 +373,10 @@ class DossierStep(models.Model):
     overdue_at = models.DateTimeField(
         _("marked overdue"), null=True, blank=True,
         help_text=_("Marked overdue and the agency lead told (once per due instant)."))
+    #: The dossier waits for the applicant (its clock stands still): a copy of
+    #: ``Dossier.paused_since is not None`` kept by ``dossiers.processing`` in the same
+    #: transitions, so the processing queue filters and counts without reading the dossiers.
+    clock_stopped = models.BooleanField(_("clock stopped"), default=False)
 
     class Meta:
         ordering = ["dossier", "started_at", "id"]
@@ -382,6 +386,14 @@ class DossierStep(models.Model):
             models.Index(fields=["assignee", "finished_at", "due_at"]),
             models.Index(fields=["agency", "finished_at", "due_at"]),
             models.Index(fields=["finished_at", "due_at"], name="open_step_due_idx",
+                         condition=models.Q(finished_at__isnull=True)),
+            # the processing queue: each visibility branch read in due order, and counted
+            # from the index alone (INCLUDE), over open steps only
+            models.Index(fields=["assignee", "due_at", "id"], name="open_step_assignee_idx",
+                         include=["agency", "clock_stopped"],
+                         condition=models.Q(finished_at__isnull=True)),
+            models.Index(fields=["agency", "due_at", "id"], name="open_step_agency_idx",
+                         include=["assignee", "unit", "clock_stopped"],
                          condition=models.Q(finished_at__isnull=True)),
         ]
         constraints = [

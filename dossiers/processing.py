@@ -103,7 +103,8 @@ def _open(dossier: Dossier, now: datetime, *, agency_id: int, process_step: Proc
     step = DossierStep.objects.create(
         dossier=dossier, process_step=process_step, order=order, name=name[:255],
         agency_id=agency_id, unit=unit, role=role, is_inter_agency=inter,
-        budget_seconds=budget, started_at=now, due_at=due, assignee_id=assignee_id)
+        budget_seconds=budget, started_at=now, due_at=due, assignee_id=assignee_id,
+        clock_stopped=dossier.paused_since is not None)
     dossier.current_step = step
     return step
 
@@ -382,8 +383,15 @@ def return_step(dossier: Dossier, *, by: Any, note: str = "") -> Dossier:
 # -- the clock stops and runs again (D6, W4) -------------------------------------------------
 
 
+def _set_step_clock(d: Dossier, stopped: bool) -> None:
+    """Keep ``DossierStep.clock_stopped`` of the open step equal to the dossier's pause."""
+    (DossierStep.objects.filter(dossier_id=d.pk, finished_at__isnull=True)
+     .exclude(clock_stopped=stopped).update(clock_stopped=stopped))
+
+
 def _pause(d: Dossier, now: datetime) -> None:
     d.paused_since = now
+    _set_step_clock(d, True)
 
 
 def _legal_period(d: Dossier) -> timedelta | None:
@@ -430,6 +438,7 @@ def resume_clock(d: Dossier, now: datetime, rule: str) -> None:
             fields += ["due_at", "warned_at", "overdue_at"]
         step.save(update_fields=fields)
     d.paused_since = None
+    _set_step_clock(d, False)
 
 
 def ask_supplement(dossier: Dossier, *, by: Any, missing: Sequence[str], reason: str = ""

@@ -342,10 +342,10 @@ def step_due_soon_boundary(now: datetime) -> datetime:
 
 
 def _waiting_q() -> Q:
-    """Steps of dossiers waiting for the applicant (the clock stands still): a subquery on the
-    indexed state — few rows — rather than a join of every open step to its dossier."""
-    return Q(dossier_id__in=Dossier.objects.filter(
-        state__in=(State.WAITING_SUPPLEMENT, State.WAITING_PAYMENT)).values("pk"))
+    """Steps of dossiers waiting for the applicant (the clock stands still): the step's own
+    copy of the pause (``DossierStep.clock_stopped``, kept by ``dossiers.processing``), read
+    from the queue's partial indexes — no lookup of the dossiers."""
+    return Q(clock_stopped=True)
 
 
 def _step_punctuality_q(value: str, now: datetime, boundary: datetime) -> Q:
@@ -476,22 +476,57 @@ def _filters_q(user: Any, *, scope: str | None, state: str | None, punctuality: 
 def step_counters(user: Any, *, procedure: Any = None, scope: str | None = None,
                   state: str | None = None, punctuality: str | None = None,
                   now: datetime | None = None) -> StepCounters:
-    """The queue's counters in one aggregate query; ``matching`` counts the rows the other
-    filters leave (the pager's count, so it costs no query of its own)."""
+    """The queue's counters in one query; ``matching`` counts the rows the other filters leave
+    (the pager's count, so it costs no query of its own).
+
+    Each visibility branch (held by me / my agencies as leader / my unit's unassigned steps) is
+    counted apart through its own partial index — an index-only scan, the index carrying the
+    columns the counts test — made disjoint from the branches before it, and the counts are
+    summed: one ``OR`` over the branches would read the steps from the table."""
+    from django.db import connection
+
     now = now or timezone.now()
     boundary = step_due_soon_boundary(now)
-    counts = _base_steps(user, procedure=procedure).aggregate(
-        matching=Count("pk", filter=_filters_q(user, scope=scope, state=state,
-                                                punctuality=punctuality, now=now,
-                                                boundary=boundary)),
-        total=Count("pk"),
-        mine=Count("pk", filter=Q(assignee_id=user.pk)),
-        unassigned=Count("pk", filter=Q(assignee__isnull=True)),
-        late=Count("pk", filter=_step_punctuality_q("late", now, boundary)),
-        due_soon=Count("pk", filter=_step_punctuality_q("due_soon", now, boundary)),
-        waiting=Count("pk", filter=_step_punctuality_q("waiting", now, boundary)),
-    )
-    return StepCounters(**{key: value or 0 for key, value in counts.items()})
+    aggregates = {
+        "matching": Count("pk", filter=_filters_q(user, scope=scope, state=state,
+                                                   punctuality=punctuality, now=now,
+                                                   boundary=boundary)),
+        "total": Count("pk"),
+        "mine": Count("pk", filter=Q(assignee_id=user.pk)),
+        "unassigned": Count("pk", filter=Q(assignee__isnull=True)),
+        "late": Count("pk", filter=_step_punctuality_q("late", now, boundary)),
+        "due_soon": Count("pk", filter=_step_punctuality_q("due_soon", now, boundary)),
+        "waiting": Count("pk", filter=_step_punctuality_q("waiting", now, boundary)),
+    }
+    base = DossierStep.objects.filter(finished_at__isnull=True)
+    if procedure:
+        base = base.filter(dossier__procedure=procedure)
+    sqls: list[str] = []
+    params: list[Any] = []
+    seen = Q()
+    for i, branch in enumerate(processing_scope(user).branches()):
+        part = base.filter(branch if i == 0 else branch & ~seen)
+        seen = branch if i == 0 else seen | branch
+        # grouped by a column of the partial indexes (at most two rows per branch; summed)
+        rows = part.order_by().values("clock_stopped").annotate(**aggregates) \
+            .values_list(*aggregates)
+        try:
+            sql, part_params = rows.query.sql_with_params()
+        except EmptyResultSet:  # a branch that can match nothing
+            continue
+        sqls.append(sql)
+        params.extend(part_params)
+    totals = dict.fromkeys(aggregates, 0)
+    if sqls:
+        sums = ", ".join(f"SUM(u.{connection.ops.quote_name(key)})" for key in aggregates)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                # the branches are ORM-compiled SQL with their parameters
+                f"SELECT {sums} FROM ({' UNION ALL '.join(sqls)}) AS u",  # noqa: S608
+                params)
+            row = cursor.fetchone()
+        totals = {key: int(value or 0) for key, value in zip(aggregates, row or (), strict=False)}
+    return StepCounters(**totals)
 
 
 def step_badge(step: DossierStep, now: datetime, boundary: datetime | None = None

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from dossiers import processing
-from dossiers.models import Dossier
+from dossiers.models import Dossier, DossierStep
 from dossiers.states import State
 from tests.dossiers.test_processing import UNIT, World, at, step_of, travel
 
@@ -74,6 +74,9 @@ def test_late_and_stopped_badges_and_filters(world, client):
     waiting = world.received(at(2026, 3, 9, 9, 0))
     with travel(at(2026, 3, 9, 10, 0)):
         processing.ask_supplement(waiting, by=world.first, missing=["Tờ khai"])
+        # the queue reads the pause from the open step, kept in the same transition
+        assert DossierStep.objects.get(dossier=waiting, finished_at=None).clock_stopped
+        assert not DossierStep.objects.get(dossier=late, finished_at=None).clock_stopped
         client.force_login(world.leader)
         response = client.get(reverse("processing:queue"))
         badges = {row["dossier"].code: row["badge"] for row in response.context["rows"]}
