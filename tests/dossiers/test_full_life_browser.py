@@ -5,8 +5,8 @@ and new appointment, the result generated, digitally signed and validated, the d
 and the result delivered online — then the citizen downloads it, finds it in the data warehouse
 and reuses it in a second dossier.
 
-Driven through the pages except where no page exists: the submission (issue 4's browser test
-covers it) and the citizen's supplement (no citizen page for it yet) are service calls.
+Driven through the pages except the submission (issue 4's browser test covers it), which is a
+service call.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import time_machine
 from playwright.sync_api import Browser, Page, expect
 
 from archive.models import WarehouseItem
-from dossiers import processing, services
+from dossiers import services
 from dossiers.models import Dossier, DossierEvent, DossierFile
 from dossiers.states import State
 from portal.accounts.models import Membership
@@ -134,9 +134,20 @@ def test_full_life_of_a_dossier(live_server, browser: Browser):
         expect(first.get_by_test_id("missing")).to_contain_text("chứng thực")
         due_while_stopped = first.get_by_test_id("result-due").inner_text()
 
-    # Tuesday 10:00: the citizen supplements (no page for it yet: the service).
-    with travel(at(2026, 3, 10, 10, 0)):
-        processing.supplement(dossier, by=world.citizen, note="Đã gửi bản sao có chứng thực")
+    # Tuesday 10:00: the citizen sees the stopped clock and what is missing, and supplements.
+    with travel(at(2026, 3, 10, 10, 0)), signed_in(browser, base,
+                                                   world.citizen.username) as citizen:
+        citizen.goto(f"{base}/ho-so/cua-toi/{dossier.pk}/")
+        expect(citizen.get_by_test_id("missing")).to_contain_text("chứng thực")
+        citizen.locator("#supplement-files").set_input_files(
+            {"name": "chung-thuc.pdf", "mimeType": "application/pdf",
+             "buffer": b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"})
+        citizen.locator("#supplement-note").fill("Đã gửi bản sao có chứng thực")
+        citizen.get_by_test_id("send-supplement").click()
+        expect(citizen.get_by_test_id("supplement-request")).to_have_count(0)
+    dossier.refresh_from_db()
+    assert dossier.state == State.PROCESSING
+    assert dossier.files.filter(original_name="chung-thuc.pdf").exists()
     # Tuesday 10:30: the clock runs again, the due time moved by the stopped working time;
     # step 1 done, step 2 forwarded to the tax office.
     with travel(at(2026, 3, 10, 10, 30)), signed_in(browser, base,
