@@ -389,6 +389,16 @@ def processing_queue(user: Any, *, scope: str | None = None, procedure: Any = No
             .order_by("due_at", "pk"))
 
 
+#: What a queue row shows (``templates/dossiers/processing/queue.html`` and
+#: :func:`step_badge`): the wide procedure and agency rows are not read whole.
+QUEUE_ROW_FIELDS: tuple[str, ...] = (
+    "order", "name", "unit", "is_inter_agency", "due_at", "dossier_id", "agency_id",
+    "assignee_id", "dossier__code", "dossier__state", "dossier__applicant_name",
+    "dossier__paused_since", "dossier__procedure_id", "dossier__procedure__name", "agency__name",
+    "assignee__username", "assignee__full_name", "assignee__first_name",
+    "assignee__last_name")
+
+
 class StepWindow:
     """The queue as the paginator sees it: its length is known (from the counters) and a page
     is read as the union of the visibility branches (held by me / my agencies as leader / my
@@ -422,7 +432,8 @@ class StepWindow:
         related = ("dossier", "dossier__procedure", "assignee", "agency")
         if len(branches) == 1 or not connection.features.supports_slicing_ordering_in_compound:
             qs = base.filter(processing_scope(self.user).step_q())
-            return list(qs.select_related(*related).order_by("due_at", "pk")[start:stop])
+            return list(qs.select_related(*related).only(*QUEUE_ROW_FIELDS)
+                        .order_by("due_at", "pk")[start:stop])
         sqls: list[str] = []
         params: list[Any] = []
         for q in branches:
@@ -442,7 +453,7 @@ class StepWindow:
                 "ORDER BY u.due, u.pk LIMIT %s OFFSET %s", [*params, stop - start, start])
             keys = cursor.fetchall()
         rows = {s.pk: s for s in DossierStep.objects.filter(pk__in=[pk for _d, pk in keys])
-                .select_related(*related)}
+                .select_related(*related).only(*QUEUE_ROW_FIELDS)}
         return [rows[pk] for _d, pk in keys if pk in rows]
 
 
