@@ -124,6 +124,8 @@ def test_open_dossiers_hold_an_open_step(seeded):
         step = dossier.current_step
         assert step is not None and step.finished_at is None and step.dossier_id == dossier.pk
         assert step.due_at > step.started_at and dossier.processing_agency_id
+        # the queue reads the stopped clock from the step: it waits with its dossier
+        assert step.clock_stopped == (dossier.state != State.PROCESSING)
     assert DossierStep.objects.filter(finished_at__isnull=True).count() == len(dossiers)
     assert DossierStep.objects.filter(finished_at__isnull=False, outcome="done").exists()
     assert DossierStep.objects.exclude(assignee=None).exists()

@@ -298,6 +298,10 @@ class Generator:
                 previous = to_state
             if state in (State.WAITING_SUPPLEMENT, State.WAITING_PAYMENT):
                 row["paused_since"] = moment
+                for step in reversed(self.steps):  # the open step waits with its dossier
+                    if step.get("_row") is row:
+                        step["clock_stopped"] = True
+                        break
             if state in (State.RETURNED, State.STOPPED):
                 row["closed_at"] = moment
         return row, events
