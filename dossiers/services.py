@@ -240,13 +240,26 @@ def receive_from_portal(procedure: Procedure, agency: Agency, *, code: str,
                         submitted_at: datetime, **applicant: Any) -> tuple[Dossier, bool]:
     """A dossier submitted on DVCQG enters our intake queue with its national code; the intake
     period counts from its submission there (W2). Idempotent by code: ``(dossier, created)``."""
+    return receive_external(procedure, agency, code=code, submitted_at=submitted_at,
+                            channel=Channel.DVCQG, source="DVCQG", **applicant)
+
+
+def receive_external(procedure: Procedure, agency: Agency, *, code: str,
+                     submitted_at: datetime, channel: str, source: str, **applicant: Any
+                     ) -> tuple[Dossier, bool]:
+    """A dossier registered on another system (the national portal, a ministry's software)
+    enters our intake queue with that system's code; the intake period counts from its
+    submission there (W2). Idempotent by code for the same source: ``(dossier, created)``; a
+    code already used by another source or procedure is refused (never handed out)."""
     existing = Dossier.objects.filter(code=code).first()
     if existing is not None:
-        if existing.channel != Channel.DVCQG or existing.procedure_id != procedure.pk:
+        same_source = existing.events.filter(transition="receive_from_portal",
+                                             data__source=source).exists()
+        if not same_source or existing.procedure_id != procedure.pk:
             raise DossierError(_("Another dossier already has this code."))
         return existing, False
-    draft = start_draft(procedure, applicant=None, receiving_agency=agency,
-                        channel=Channel.DVCQG, **applicant)
+    draft = start_draft(procedure, applicant=None, receiving_agency=agency, channel=channel,
+                        **applicant)
 
     def after(d: Dossier, now: datetime) -> None:
         d.code = code
@@ -257,7 +270,7 @@ def receive_from_portal(procedure: Procedure, agency: Agency, *, code: str,
     try:
         with transaction.atomic():
             dossier = _run(draft, "receive_from_portal", actor=Actor.SYSTEM,
-                           data={"source": "DVCQG"}, after=after)
+                           data={"source": source}, after=after)
     except IntegrityError:  # the same code arrived twice at once
         Dossier.objects.filter(pk=draft.pk).delete()
         return Dossier.objects.get(code=code), False

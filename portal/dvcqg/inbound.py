@@ -19,15 +19,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossiers import services
 from dossiers.models import Dossier
-from dossiers.services import DossierError, _pause, _resume, _run, _set_received, start_draft
+from dossiers.services import DossierError, _pause, _resume, _run, _set_received
 from dossiers.states import Actor, Channel, State
-from portal.agencies.models import Agency, Province
+from portal.agencies.models import Agency
 from portal.calendar.services import get_calendar
 from procedures.models import Procedure
 
@@ -118,28 +117,9 @@ def create_from_system(system: MinistrySystem, procedure: Procedure, agency: Age
                        ) -> tuple[Dossier, bool]:
     """A dossier registered on the ministry's system enters our intake queue with its code
     (channel online; the event records the source). Idempotent by code."""
-    existing = Dossier.objects.filter(code=code).first()
-    if existing is not None:
-        if existing.procedure_id != procedure.pk:
-            raise DossierError(_("Another dossier already has this code."))
-        return existing, False
-    draft = start_draft(procedure, applicant=None, receiving_agency=agency,
-                        channel=Channel.ONLINE, **applicant)
-
-    def after(d: Dossier, now: datetime) -> None:
-        d.code = code
-        d.submitted_at = submitted_at
-        hours = Province.current().intake_deadline_working_hours
-        d.intake_due_at = get_calendar().add_working_hours(submitted_at, hours)
-
-    try:
-        with transaction.atomic():
-            dossier = _run(draft, "receive_from_portal", actor=Actor.SYSTEM,
-                           data={"source": system.code}, after=after)
-    except IntegrityError:
-        Dossier.objects.filter(pk=draft.pk).delete()
-        return Dossier.objects.get(code=code), False
-    return dossier, True
+    return services.receive_external(procedure, agency, code=code,
+                                     submitted_at=submitted_at, channel=Channel.ONLINE,
+                                     source=system.code, **applicant)
 
 
 def _completion_due(d: Dossier, now: datetime) -> None:

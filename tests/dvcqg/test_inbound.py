@@ -5,6 +5,7 @@ submitted on the national portal are fetched into the intake queue."""
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from dossiers.models import Dossier
 from dossiers.states import Channel, State
@@ -132,3 +133,23 @@ def test_dossiers_submitted_on_the_portal_are_fetched_into_intake(world, standin
     assert not OutboxEvent.objects.exists()  # the portal is not told about its own dossier
     assert Dossier.objects.count() == 1
     assert InboundLog.objects.filter(source="DVCQG", status_code=400).exists()
+
+
+def test_a_code_of_another_source_is_refused_not_handed_out(client, world):
+    """Idempotency by code holds only for the same source: a ministry packet reusing the code
+    of a dossier that came from the national portal gets an error, never that dossier."""
+    from dossiers import services
+    from portal.agencies.models import Agency
+    from procedures.models import Procedure
+
+    _system, token, record = world
+    procedure = Procedure.objects.get(national_code="1.001193")
+    agency = Agency.objects.get(code="000.01.30.H56")
+    _portal_dossier, created = services.receive_from_portal(
+        procedure, agency, code=record["MaHoSo"],
+        submitted_at=timezone.now(), applicant_name="Trần Thị Lan")
+    assert created
+    response = post(client, URL, record, token)
+    assert response.status_code in (400, 409)
+    assert "Trần Thị Lan" not in response.content.decode()
+    assert Dossier.objects.filter(code=record["MaHoSo"]).count() == 1
