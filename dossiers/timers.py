@@ -7,9 +7,11 @@ conditional UPDATE in the same transaction as the :func:`~portal.notifications.s
 rows, whose ``dedupe_key`` is ``<kind>:<id>:<due iso>:<user id>``; a sweep killed halfway,
 run twice at once or after a restart sends nothing twice. A due instant that moves (the clock
 resumed after a supplement, a new submission) clears the flag or starts a new round, and is
-warned again. The selection queries read only due rows through the indexes
-``(receiving_agency, state, intake_due_at)``, ``(processing_agency, state, processing_due_at)``
-and the partial ``open_step_due_idx`` (see ``bench/sweep_bench.py``).
+warned again. Each kind of message is a row of :data:`TIMERS` (its selection, flag, condition,
+recipients and texts), applied by :func:`_apply`. The selection queries read only due rows
+through the indexes ``(receiving_agency, state, intake_due_at)``,
+``(processing_agency, state, processing_due_at)`` and the partial ``open_step_due_idx`` (see
+``bench/sweep_bench.py``).
 """
 
 from __future__ import annotations
@@ -157,7 +159,7 @@ def _unique(users: Iterable[User]) -> list[User]:
     return list(seen.values())
 
 
-# -- messages --------------------------------------------------------------------------------
+# -- messages ------------------------------------------------------------------------------
 
 
 def _when(value: datetime) -> str:
@@ -174,12 +176,153 @@ def _link(dossier_id: int, *, processing: bool) -> str:
     return ""
 
 
-def _send(kind: str, users: list[User], subject: str, body: str, link: str, key: str,
-          result: SweepResult) -> None:
-    for user in users:
-        notify(kind=kind, subject=subject, body=body, user=user, link=link,
+def _dossier_params(d: Dossier, due: datetime) -> dict[str, Any]:
+    return {"code": d.code, "procedure": d.procedure.name, "due": _when(due)}
+
+
+def _step_params(step: DossierStep, due: datetime) -> dict[str, Any]:
+    d = step.dossier
+    return {"code": d.code, "step": step.name, "procedure": d.procedure.name, "due": _when(due)}
+
+
+def _holder(step: DossierStep) -> str:
+    return (step.assignee.get_full_name() if step.assignee_id and step.assignee
+            else _("unassigned"))
+
+
+# -- the timers ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """What one sweep selects: warnings due in (now, until], overdue rows due by ``now`` (and
+    after ``lower`` when set), in the receiving or processing ``agencies``."""
+
+    now: datetime
+    until: datetime
+    agencies: list[int]
+    lower: datetime | None
+
+
+@dataclass(frozen=True)
+class Timer:
+    """One kind of deadline message. A selected row is flagged (``flag`` set to now) by an
+    UPDATE that requires ``pending`` and the same due instant, so only one run per due instant
+    gets a row count of 1; that run queues the messages with the dedupe key
+    ``<kind>:<row id>:<due iso>:<user id>``."""
+
+    kind: str  # the message kind, the first part of the dedupe key
+    counter: str  # the SweepResult field counting the flagged rows
+    select: Callable[[Window], list[QuerySet[Any]]]  # due rows, one queryset per index range
+    model: type[Dossier] | type[DossierStep]
+    due: str  # the due instant's field
+    flag: str
+    pending: Q  # not flagged for this due instant (and still open)
+    role: str  # the recipients: the active officers with this role …
+    agency: Callable[[Any], int | None]  # … of this agency
+    params: Callable[[Any, datetime], dict[str, Any]]  # (row, due) → the texts' parameters
+    subject: Callable[[dict[str, Any]], str]
+    body: Callable[[dict[str, Any]], str]
+    link: Callable[[Any], str]
+    to_holder: bool = False  # a step: its assignee if any, else ``role`` in the step's unit
+
+    def users(self, row: Any, recipients: Recipients) -> list[User]:
+        if not self.to_holder:
+            return recipients.users(self.agency(row), self.role)
+        if row.assignee_id is not None:
+            return [row.assignee] if row.assignee and row.assignee.is_active else []
+        return recipients.users(self.agency(row), self.role, row.unit)
+
+
+DOSSIER_RELATED = ("procedure", "receiving_agency")
+STEP_RELATED = ("dossier", "dossier__procedure", "assignee")
+
+#: The timers, in the order a sweep runs them.
+TIMERS: tuple[Timer, ...] = (
+    Timer(
+        kind="intake_due_soon", counter="intake_warned",
+        select=lambda w: [intake_due_soon(w.now, w.until, w.agencies).select_related(
+            *DOSSIER_RELATED)],
+        model=Dossier, due="intake_due_at", flag="intake_warned_at",
+        pending=((Q(intake_warned_at__isnull=True) | Q(intake_warned_at__lt=F("submitted_at")))
+                 & Q(state=State.SUBMITTED)),
+        role=Role.INTAKE_OFFICER, agency=lambda d: d.receiving_agency_id,
+        params=_dossier_params,
+        subject=lambda p: _("Dossier %(code)s must be received by %(due)s") % p,
+        body=lambda p: _("The intake deadline of dossier %(code)s (%(procedure)s) is %(due)s. "
+                         "Receive it, ask for its completion or refuse it before then.") % p,
+        link=lambda d: _link(d.pk, processing=False)),
+    Timer(
+        kind="intake_overdue", counter="intake_overdue",
+        select=lambda w: [intake_overdue(w.now, w.agencies, w.lower).select_related(
+            *DOSSIER_RELATED)],
+        model=Dossier, due="intake_due_at", flag="overdue_at",
+        pending=((Q(overdue_at__isnull=True) | Q(overdue_at__lt=F("submitted_at")))
+                 & Q(state=State.SUBMITTED)),
+        role=Role.AGENCY_LEADER, agency=lambda d: d.receiving_agency_id,
+        params=lambda d, due: {**_dossier_params(d, due), "agency": d.receiving_agency.name},
+        subject=lambda p: _("Dossier %(code)s is overdue for intake") % p,
+        body=lambda p: _("Dossier %(code)s (%(procedure)s) had to be received by %(due)s and is "
+                         "still waiting for intake at %(agency)s.") % p,
+        link=lambda d: _link(d.pk, processing=False)),
+    Timer(
+        kind="result_overdue", counter="result_overdue",
+        select=lambda w: [result_overdue(w.now, w.agencies, state, w.lower).select_related(
+            *DOSSIER_RELATED) for state in RUNNING],
+        model=Dossier, due="processing_due_at", flag="overdue_at",
+        pending=((Q(overdue_at__isnull=True) | Q(overdue_at__lt=F("received_at")))
+                 & Q(state__in=RUNNING)),
+        role=Role.AGENCY_LEADER,
+        agency=lambda d: d.processing_agency_id or d.receiving_agency_id,
+        params=_dossier_params,
+        subject=lambda p: _("Dossier %(code)s is past its result due time") % p,
+        body=lambda p: _("The result of dossier %(code)s (%(procedure)s) was due at %(due)s. "
+                         "The applicant must receive an apology letter with a new "
+                         "appointment.") % p,
+        link=lambda d: _link(d.pk, processing=True)),
+    Timer(
+        kind="step_due_soon", counter="steps_warned",
+        select=lambda w: [steps_due_soon(w.now, w.until).select_related(*STEP_RELATED)],
+        model=DossierStep, due="due_at", flag="warned_at",
+        pending=Q(finished_at__isnull=True, warned_at__isnull=True),
+        role=Role.PROCESSING_OFFICER, agency=lambda s: s.agency_id, to_holder=True,
+        params=_step_params,
+        subject=lambda p: _("Step “%(step)s” of dossier %(code)s is due at %(due)s") % p,
+        body=lambda p: _("The step “%(step)s” of dossier %(code)s (%(procedure)s) must be done "
+                         "by %(due)s.") % p,
+        link=lambda s: _link(s.dossier_id, processing=True)),
+    Timer(
+        kind="step_overdue", counter="steps_overdue",
+        select=lambda w: [steps_overdue(w.now, w.lower).select_related(*STEP_RELATED)],
+        model=DossierStep, due="due_at", flag="overdue_at",
+        pending=Q(finished_at__isnull=True, overdue_at__isnull=True),
+        role=Role.AGENCY_LEADER, agency=lambda s: s.agency_id,
+        params=lambda s, due: {**_step_params(s, due), "holder": _holder(s)},
+        subject=lambda p: _("Step “%(step)s” of dossier %(code)s is overdue") % p,
+        body=lambda p: _("The step “%(step)s” of dossier %(code)s (%(procedure)s), held by "
+                         "%(holder)s, was due at %(due)s.") % p,
+        link=lambda s: _link(s.dossier_id, processing=True)),
+)
+
+
+def _apply(timer: Timer, row: Any, now: datetime, recipients: Recipients,
+           result: SweepResult) -> int:
+    """Flag ``row`` for ``timer`` and queue its messages, in the caller's transaction. Returns 1,
+    or 0 when the flag was set already (another run) or the due instant moved meanwhile."""
+    due = getattr(row, timer.due)
+    if due is None:
+        return 0
+    if not timer.model.objects.filter(timer.pending, pk=row.pk, **{timer.due: due}).update(
+            **{timer.flag: now}):
+        return 0
+    params = timer.params(row, due)
+    subject, body, link = timer.subject(params), timer.body(params), timer.link(row)
+    key = f"{timer.kind}:{row.pk}:{due.isoformat()}"
+    for user in timer.users(row, recipients):
+        notify(kind=timer.kind, subject=subject, body=body, user=user, link=link,
                dedupe_key=f"{key}:{user.pk}")
         result.notified.add(user.pk)
+    return 1
 
 
 # -- the sweep -------------------------------------------------------------------------------
@@ -207,131 +350,19 @@ def sweep(now: datetime | None = None, *, full: bool | None = None) -> SweepResu
     result = SweepResult()
     recipients = Recipients()
     agencies = _agency_ids()
-    until = horizon(now)
-    dossier_related = ("procedure", "receiving_agency")
-    step_related = ("dossier", "dossier__procedure", "assignee")
-    work: list[tuple[str, QuerySet[Any], Callable[..., int]]] = [
-        ("intake_warned", intake_due_soon(now, until, agencies).select_related(*dossier_related),
-         _warn_intake),
-        ("intake_overdue", intake_overdue(now, agencies, lower).select_related(
-            *dossier_related), _mark_intake_overdue),
-        *[("result_overdue", result_overdue(now, agencies, state, lower).select_related(
-            *dossier_related), _mark_result_overdue) for state in RUNNING],
-        ("steps_warned", steps_due_soon(now, until).select_related(*step_related), _warn_step),
-        ("steps_overdue", steps_overdue(now, lower).select_related(*step_related),
-         _mark_step_overdue),
-    ]
+    window = Window(now=now, until=horizon(now), agencies=agencies, lower=lower)
     complete = True
     with translation.override("vi"):
-        for counter, queryset, handler in work:
-            rows = list(queryset[:BATCH])
-            complete = complete and len(rows) < BATCH
-            for start in range(0, len(rows), CHUNK):
-                with transaction.atomic():
-                    done = sum(handler(row, now, recipients, result)
-                               for row in rows[start:start + CHUNK])
-                setattr(result, counter, getattr(result, counter) + done)
+        for timer in TIMERS:
+            for queryset in timer.select(window):
+                rows = list(queryset[:BATCH])
+                complete = complete and len(rows) < BATCH
+                for start in range(0, len(rows), CHUNK):
+                    with transaction.atomic():
+                        done = sum(_apply(timer, row, now, recipients, result)
+                                   for row in rows[start:start + CHUNK])
+                    setattr(result, timer.counter, getattr(result, timer.counter) + done)
     if complete:  # a run cut short by BATCH keeps the old mark: the next one sees the rest
         cache.set(MARK_KEY, {"until": now, "full": now if full or mark is None
                              else mark["full"]}, None)
     return result
-
-
-def _warn_intake(d: Dossier, now: datetime, recipients: Recipients, result: SweepResult) -> int:
-    pk = d.pk
-    if d.intake_due_at is None:
-        return 0
-    due = d.intake_due_at
-    if not Dossier.objects.filter(
-            Q(intake_warned_at__isnull=True) | Q(intake_warned_at__lt=F("submitted_at")),
-            pk=pk, state=State.SUBMITTED, intake_due_at=due).update(intake_warned_at=now):
-        return 0
-    params = {"code": d.code, "procedure": d.procedure.name, "due": _when(due)}
-    _send("intake_due_soon", recipients.users(d.receiving_agency_id, Role.INTAKE_OFFICER),
-          _("Dossier %(code)s must be received by %(due)s") % params,
-          _("The intake deadline of dossier %(code)s (%(procedure)s) is %(due)s. Receive it, "
-            "ask for its completion or refuse it before then.") % params,
-          _link(pk, processing=False), f"intake_due_soon:{pk}:{due.isoformat()}", result)
-    return 1
-
-
-def _mark_intake_overdue(d: Dossier, now: datetime, recipients: Recipients,
-                         result: SweepResult) -> int:
-    pk = d.pk
-    if d.intake_due_at is None:
-        return 0
-    due = d.intake_due_at
-    if not Dossier.objects.filter(
-            Q(overdue_at__isnull=True) | Q(overdue_at__lt=F("submitted_at")),
-            pk=pk, state=State.SUBMITTED, intake_due_at=due).update(overdue_at=now):
-        return 0
-    params = {"code": d.code, "procedure": d.procedure.name, "due": _when(due),
-              "agency": d.receiving_agency.name}
-    _send("intake_overdue", recipients.users(d.receiving_agency_id, Role.AGENCY_LEADER),
-          _("Dossier %(code)s is overdue for intake") % params,
-          _("Dossier %(code)s (%(procedure)s) had to be received by %(due)s and is still "
-            "waiting for intake at %(agency)s.") % params,
-          _link(pk, processing=False), f"intake_overdue:{pk}:{due.isoformat()}", result)
-    return 1
-
-
-def _mark_result_overdue(d: Dossier, now: datetime, recipients: Recipients,
-                         result: SweepResult) -> int:
-    pk = d.pk
-    if d.processing_due_at is None:
-        return 0
-    due = d.processing_due_at
-    if not Dossier.objects.filter(
-            Q(overdue_at__isnull=True) | Q(overdue_at__lt=F("received_at")),
-            pk=pk, state__in=RUNNING, processing_due_at=due).update(overdue_at=now):
-        return 0
-    agency_id = d.processing_agency_id or d.receiving_agency_id
-    params = {"code": d.code, "procedure": d.procedure.name, "due": _when(due)}
-    _send("result_overdue", recipients.users(agency_id, Role.AGENCY_LEADER),
-          _("Dossier %(code)s is past its result due time") % params,
-          _("The result of dossier %(code)s (%(procedure)s) was due at %(due)s. The applicant "
-            "must receive an apology letter with a new appointment.") % params,
-          _link(pk, processing=True), f"result_overdue:{pk}:{due.isoformat()}", result)
-    return 1
-
-
-def _warn_step(step: DossierStep, now: datetime, recipients: Recipients,
-               result: SweepResult) -> int:
-    pk = step.pk
-    due = step.due_at
-    if not DossierStep.objects.filter(pk=pk, finished_at__isnull=True, due_at=due,
-                                      warned_at__isnull=True).update(warned_at=now):
-        return 0
-    if step.assignee_id is not None:
-        users = [step.assignee] if step.assignee and step.assignee.is_active else []
-    else:
-        users = recipients.users(step.agency_id, Role.PROCESSING_OFFICER, step.unit)
-    d = step.dossier
-    params = {"code": d.code, "step": step.name, "procedure": d.procedure.name,
-              "due": _when(due)}
-    _send("step_due_soon", users,
-          _("Step “%(step)s” of dossier %(code)s is due at %(due)s") % params,
-          _("The step “%(step)s” of dossier %(code)s (%(procedure)s) must be done by %(due)s.")
-          % params, _link(d.pk, processing=True), f"step_due_soon:{pk}:{due.isoformat()}",
-          result)
-    return 1
-
-
-def _mark_step_overdue(step: DossierStep, now: datetime, recipients: Recipients,
-                       result: SweepResult) -> int:
-    pk = step.pk
-    due = step.due_at
-    if not DossierStep.objects.filter(pk=pk, finished_at__isnull=True, due_at=due,
-                                      overdue_at__isnull=True).update(overdue_at=now):
-        return 0
-    d = step.dossier
-    holder = (step.assignee.get_full_name() if step.assignee_id and step.assignee
-              else _("unassigned"))
-    params = {"code": d.code, "step": step.name, "procedure": d.procedure.name,
-              "due": _when(due), "holder": holder}
-    _send("step_overdue", recipients.users(step.agency_id, Role.AGENCY_LEADER),
-          _("Step “%(step)s” of dossier %(code)s is overdue") % params,
-          _("The step “%(step)s” of dossier %(code)s (%(procedure)s), held by %(holder)s, was "
-            "due at %(due)s.") % params,
-          _link(d.pk, processing=True), f"step_overdue:{pk}:{due.isoformat()}", result)
-    return 1

@@ -2,23 +2,20 @@
 
 from django.db import migrations
 
+from portal.ops import beat_schedules
+from portal.ops.beat_schedules import Every
+
 TASKS = [
-    # (name, task, every minutes)
-    ("Đóng hồ sơ quá hạn bổ sung", "dossiers.close_overdue_incomplete", 15),
+    Every("Đóng hồ sơ quá hạn bổ sung", "dossiers.close_overdue_incomplete", minutes=15),
 ]
 
 
 def forwards(apps, schema_editor):
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    for name, task, minutes in TASKS:
-        every, _ = IntervalSchedule.objects.get_or_create(every=minutes, period="minutes")
-        PeriodicTask.objects.get_or_create(name=name, defaults={"task": task, "interval": every})
+    beat_schedules.create(apps, TASKS)
 
 
 def backwards(apps, schema_editor):
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTask.objects.filter(task__in=[t for _, t, _ in TASKS]).delete()
+    beat_schedules.delete(apps, TASKS)
 
 
 class Migration(migrations.Migration):

@@ -3,22 +3,19 @@ editable by operators."""
 
 from django.db import migrations
 
-NAME = "Tính Bộ chỉ số 766 hằng tháng"
-TASK = "reports.compute_last_periods"
+from portal.ops import beat_schedules
+from portal.ops.beat_schedules import Cron
+
+TASKS = [Cron("Tính Bộ chỉ số 766 hằng tháng", "reports.compute_last_periods", minute="0",
+              hour="2", day_of_month="1")]
 
 
 def forwards(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    crontab, _ = CrontabSchedule.objects.get_or_create(
-        minute="0", hour="2", day_of_month="1", month_of_year="*", day_of_week="*",
-        timezone="Asia/Ho_Chi_Minh")
-    PeriodicTask.objects.get_or_create(name=NAME, defaults={"task": TASK, "crontab": crontab})
+    beat_schedules.create(apps, TASKS)
 
 
 def backwards(apps, schema_editor):
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTask.objects.filter(task=TASK).delete()
+    beat_schedules.delete(apps, TASKS)
 
 
 class Migration(migrations.Migration):

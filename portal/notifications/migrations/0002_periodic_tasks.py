@@ -3,24 +3,21 @@
 
 from django.db import migrations
 
+from portal.ops import beat_schedules
+from portal.ops.beat_schedules import Every
+
 TASKS = [
-    # (name, task, every minutes)
-    ("Gửi lại thông báo đến hạn", "notifications.send_due", 1),
-    ("Cảnh báo hạn xử lý và quá hạn", "dossiers.sweep_deadlines", 5),
+    Every("Gửi lại thông báo đến hạn", "notifications.send_due", minutes=1),
+    Every("Cảnh báo hạn xử lý và quá hạn", "dossiers.sweep_deadlines", minutes=5),
 ]
 
 
 def forwards(apps, schema_editor):
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    for name, task, minutes in TASKS:
-        every, _ = IntervalSchedule.objects.get_or_create(every=minutes, period="minutes")
-        PeriodicTask.objects.get_or_create(name=name, defaults={"task": task, "interval": every})
+    beat_schedules.create(apps, TASKS)
 
 
 def backwards(apps, schema_editor):
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTask.objects.filter(task__in=[t for _, t, _ in TASKS]).delete()
+    beat_schedules.delete(apps, TASKS)
 
 
 class Migration(migrations.Migration):
