@@ -9,16 +9,23 @@ creates ``--dossiers`` dossiers with ``--events`` outbox rows spread over them a
 with ``portal.dvcqg.outbox.deliver`` to an in-process stand-in portal (HTTP on 127.0.0.1), once per
 concurrency level. Prints events/s, then tops the acknowledged history up to ``--backlog`` rows and
 prints ``EXPLAIN ANALYZE`` of the worker's "ready rows" query (the head-of-line check per dossier).
+
+``--writes N`` measures the writing side first: N dossiers go through submit, accept (which moves
+them to processing) and a step action; for each transition it prints the queries and the time of
+the outbox write (the ``dvcqg`` hook, inside the transition's transaction) and of the whole
+transition (medians). ``--writes-only`` stops there.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
@@ -35,6 +42,9 @@ def main() -> None:
     parser.add_argument("--dossiers", type=int, default=500)
     parser.add_argument("--backlog", type=int, default=200_000)
     parser.add_argument("--concurrency", default="1,4,8")
+    parser.add_argument("--writes", type=int, default=0,
+                        help="dossiers taken through transitions to measure the outbox write")
+    parser.add_argument("--writes-only", action="store_true")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     create_database_if_missing(url)
@@ -71,6 +81,11 @@ def main() -> None:
         publish(procedure)
     citizen, _ = User.objects.get_or_create(username="bench-citizen",
                                             defaults={"full_name": "Bench"})
+
+    if args.writes:
+        bench_writes(args.writes, procedure, agency, citizen)
+        if args.writes_only:
+            return
 
     standin = StandIn().start()
     settings.DVCQG_BASE_URL = standin.url
@@ -148,6 +163,74 @@ def main() -> None:
         for row in cursor.fetchall():
             print("  ", " | ".join(str(c) for c in row))
     standin.close()
+
+
+def bench_writes(count: int, procedure: Any, agency: Any, citizen: Any) -> None:
+    """Queries and time of the outbox write (the ``dvcqg`` hook) and of the whole transition,
+    per transition, over ``count`` dossiers (medians; the first dossier warms the caches)."""
+    from django.db import connection, reset_queries
+    from django.test.utils import CaptureQueriesContext
+
+    from dossiers import hooks, services
+    from dossiers.states import Actor
+    from portal.accounts.models import Membership, User
+    from portal.accounts.roles import Role
+
+    clerk, _ = User.objects.get_or_create(username="bench-clerk",
+                                          defaults={"full_name": "Bench clerk",
+                                                    "kind": User.Kind.OFFICER})
+    Membership.objects.update_or_create(user=clerk, agency=agency, role=Role.INTAKE_OFFICER,
+                                        defaults={"is_active": True, "ended_at": None})
+    real = hooks._handlers["dvcqg"]
+    Sample = tuple[int, float, float]  # queries, ms, ms in the database (as the driver saw it)
+    hook: dict[str, list[Sample]] = {}
+    whole: dict[str, list[Sample]] = {}
+
+    def sample(captured: Any, started: float) -> Sample:
+        elapsed = (time.perf_counter() - started) * 1000
+        in_db = sum(float(q["time"]) for q in captured.captured_queries) * 1000
+        return len(captured), elapsed, in_db
+
+    def measured(event: Any) -> None:
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            real(event)
+        hook.setdefault(event.transition, []).append(sample(captured, started))
+
+    def run(label: str, action: Any) -> None:
+        reset_queries()  # the log keeps 9,000 queries: counting needs room
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            action()
+        whole.setdefault(label, []).append(sample(captured, started))
+
+    hooks._handlers["dvcqg"] = measured
+    try:
+        for _n in range(count + 1):
+            dossier = services.start_draft(procedure, applicant=citizen, receiving_agency=agency)
+            run("submit", lambda d=dossier: services.submit(d, by=citizen))
+            run("accept + start_processing", lambda d=dossier: services.accept(d, by=clerk))
+            run("assign_step", lambda d=dossier: services._run(d, "assign_step",
+                                                               actor=Actor.SYSTEM))
+            if _n == 0:  # warm-up
+                hook.clear()
+                whole.clear()
+    finally:
+        hooks._handlers["dvcqg"] = real
+
+    def median(values: list[Sample]) -> str:
+        queries = statistics.median(q for q, _, _ in values)
+        ms = statistics.median(t for _, t, _ in values)
+        in_db = statistics.median(d for _, _, d in values)
+        return f"{queries:3g} queries  {ms:6.2f} ms  (SQL {in_db:5.2f} ms)"
+
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; {count} dossiers")
+    print("outbox write (dvcqg hook), per event:")
+    for name, values in hook.items():
+        print(f"  {name:<28} {median(values)}")
+    print("whole transition (all hooks, documents, messages):")
+    for name, values in whole.items():
+        print(f"  {name:<28} {median(values)}")
 
 
 if __name__ == "__main__":

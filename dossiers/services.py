@@ -84,6 +84,11 @@ def _check_actor(dossier: Dossier, actor: str, user: Any, perm: Perm | None,
         raise DossierError(_("Only the system does this."))
 
 
+#: Loaded with the locked row by ``_run`` (joins by primary key; ``FOR UPDATE OF`` the dossier
+#: only, so two transitions of dossiers of one procedure or agency never wait for each other).
+LOCKED_RELATIONS = ("procedure__field", "receiving_agency", "processing_agency")
+
+
 def _run(dossier: Dossier, name: str, *, actor: str, user: Any = None, perm: Perm | None = None,
          reason: str = "", data: dict[str, Any] | None = None,
          before: Callable[[Dossier, datetime], None] | None = None,
@@ -96,7 +101,10 @@ def _run(dossier: Dossier, name: str, *, actor: str, user: Any = None, perm: Per
     :data:`IN_STATE_ACTIONS` (a recorded action that keeps the state, e.g. a step handed on).
     """
     with transaction.atomic():
-        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        # The deadlines, the applicant's message and the DVCQG record read the procedure, its
+        # field and the agencies: loaded with the row (by primary key), locking the dossier only.
+        locked = (Dossier.objects.select_for_update(of=("self",))
+                  .select_related(*LOCKED_RELATIONS).get(pk=dossier.pk))
         _check_actor(locked, actor, user, perm, agency(locked) if agency else None)
         now = timezone.now()
         from_state = locked.state

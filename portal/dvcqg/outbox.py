@@ -24,7 +24,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Exists, Expression, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dossiers.models import Dossier, DossierEvent
@@ -65,16 +66,31 @@ def service_for(event: DossierEvent) -> str | None:
     return None
 
 
+def next_sequence(dossier_id: int) -> Expression:
+    """The dossier's last sequence number + 1 (1 for its first row), as an expression the INSERT
+    computes: one statement, no separate read. Unique because the writer holds the dossier's row
+    lock (``select_for_update`` in the transition), which serialises the rows of one dossier; the
+    unique constraint (dossier, sequence) is the backstop. Reads the constraint's index."""
+    last = (OutboxEvent.objects.filter(dossier_id=dossier_id).order_by("-sequence")
+            .values("sequence")[:1])
+    return Coalesce(Subquery(last), Value(0)) + Value(1)
+
+
 def enqueue(dossier: Dossier, service: str, payload: dict, *, event: DossierEvent | None = None,
             national_status: int | None = None, now: datetime | None = None) -> OutboxEvent:
-    """Add a row after the dossier's last one. The caller holds the dossier's row lock (or is
-    the only writer, as in tests and the bench)."""
+    """Add a row after the dossier's last one, in one INSERT. The caller holds the dossier's row
+    lock (or is the only writer, as in tests and the bench).
+
+    The returned row's ``sequence`` was computed by the database: it is left deferred (read
+    from the database on first access, which the transitions never do)."""
     now = now or timezone.now()
-    last = OutboxEvent.objects.filter(dossier=dossier).aggregate(m=Max("sequence"))["m"] or 0
-    return OutboxEvent.objects.create(
-        dossier=dossier, dossier_code=dossier.code or "", sequence=last + 1, event=event,
-        service=service, national_status=national_status, payload=payload, created_at=now,
-        next_attempt_at=now)
+    row = OutboxEvent(
+        dossier=dossier, dossier_code=dossier.code or "", sequence=next_sequence(dossier.pk),
+        event=event, service=service, national_status=national_status, payload=payload,
+        created_at=now, next_attempt_at=now)
+    row.save(force_insert=True)
+    del row.sequence  # the expression, not the number: make it a deferred field
+    return row
 
 
 def on_dossier_event(event: DossierEvent) -> None:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from dossiers.models import Dossier, DossierEvent, DossierStep
 from dossiers.states import NATIONAL_STATUS, Delivery
+from portal.agencies.models import Agency
 
 PORTAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DATE_FORMAT = "%Y%m%d%H%M%S"
@@ -42,11 +43,31 @@ def applicant_kind(dossier: Dossier) -> int:
     return 1 if (len(number) in (9, 12) and number.isdigit()) or not number else 2
 
 
+_PROCESSING_AGENCY = Dossier._meta.get_field("processing_agency")
+
+
+def _deciding_agency(dossier: Dossier) -> Agency:
+    """``processing_agency or receiving_agency``, from memory when it is there: the row locked
+    by the transition comes with both agencies, but a transition that has just set the
+    processing agency (the move to processing) leaves only its id; the receiving agency's object
+    serves when it is the same agency (the usual case)."""
+    if dossier.processing_agency_id is None:
+        return dossier.receiving_agency
+    if (dossier.processing_agency_id == dossier.receiving_agency_id
+            and not _PROCESSING_AGENCY.is_cached(dossier)):
+        return dossier.receiving_agency
+    return dossier.processing_agency or dossier.receiving_agency
+
+
 def dossier_record(dossier: Dossier, event: DossierEvent | None = None) -> dict[str, Any]:
-    """The full dossier record of ``DongBoHoSoMC`` (LEGAL-NOTES §6) as the dossier is now."""
+    """The full dossier record of ``DongBoHoSoMC`` (LEGAL-NOTES §6) as the dossier is now.
+
+    Built from the dossier in memory (``dossiers.services._run`` loads its procedure, field and
+    agencies with the locked row); only the lists (requests to complete, files, results) are
+    read: three queries whatever their length."""
     procedure = dossier.procedure
     field = procedure.field
-    agency = dossier.processing_agency or dossier.receiving_agency
+    agency = _deciding_agency(dossier)
     supplements = [
         {
             "HoSoBoSungId": e.pk,

@@ -11,7 +11,7 @@ import time_machine
 from django.db import transaction
 from django.utils import timezone
 
-from dossiers import services
+from dossiers import hooks, services
 from dossiers.models import Dossier
 from dossiers.states import State
 from portal.dvcqg import outbox
@@ -179,3 +179,87 @@ def test_step_events_send_progress_records(setup, standin):  # noqa: F811
     outbox.deliver(budget_seconds=5)
     assert [e.service for e in standin.events][-1] == "CapNhatTienDoHoSoMC"
     assert not OutboxEvent.objects.exclude(status="acknowledged").exists()
+
+
+# -- the cost of writing (the hot path of every transition) ---------------------------------
+
+#: Queries the outbox write adds to a transition (the ``dvcqg`` hook, inside its transaction).
+#: A status change reads the record's three lists (requests to complete, files, results) and
+#: inserts the row, its sequence number computed in the INSERT; the dossier, its procedure,
+#: field and agencies come with the row the transition locked. A step event reads the step.
+SYNC_QUERIES = 4
+PROGRESS_QUERIES = 2
+
+
+@pytest.fixture
+def budgeted_writes(monkeypatch, django_assert_max_num_queries):
+    """Holds every outbox write of the test to its query budget; the transitions written."""
+    written: list[str] = []
+
+    def write(event):
+        budget = (PROGRESS_QUERIES if event.transition in outbox.STEP_TRANSITIONS
+                  else SYNC_QUERIES)
+        with django_assert_max_num_queries(budget):
+            outbox.on_dossier_event(event)
+        written.append(event.transition)
+
+    monkeypatch.setitem(hooks._handlers, "dvcqg", write)
+    return written
+
+
+def test_the_outbox_write_keeps_to_its_query_budget(budgeted_writes):
+    from dossiers import processing
+    from dossiers.models import DossierFile, DossierResult
+    from procedures.models import DossierComponent
+    from tests.dossiers.test_processing import World
+    from tests.dossiers.test_processing import at as vn
+
+    world = World()
+    component = DossierComponent.objects.create(procedure=world.procedure, order=1,
+                                                name="Giấy tờ tùy thân", copies=1)
+    with time_machine.travel(vn(2026, 3, 9, 8, 0), tick=False):
+        dossier = services.start_draft(world.procedure, applicant=world.citizen)
+        for n, part in enumerate((component, None)):  # the lists' lengths cost nothing
+            DossierFile.objects.create(dossier=dossier, component=part, file=f"{n}.pdf",
+                                       original_name=f"{n}.pdf", content_type="application/pdf",
+                                       size=1, sha256=str(n) * 64)
+        services.submit(dossier, by=world.citizen)
+        services.ask_to_complete(dossier, by=world.clerk, defects=["Ảnh mờ"])
+        services.resubmit(dossier, by=world.citizen)
+        services.accept(dossier, by=world.clerk)  # and start_processing
+    dossier.refresh_from_db()
+    with time_machine.travel(vn(2026, 3, 9, 14, 0), tick=False):
+        processing.assign_step(dossier, by=world.first, assignee=world.first)
+        processing.complete_step(dossier, by=world.first, note="Hồ sơ hợp lệ")
+        DossierResult.objects.create(dossier=dossier, title="Giấy chứng nhận", number="1/GCN",
+                                     file="r.pdf", signed_at=timezone.now())
+        processing.apologise(dossier, by=world.leader, reason="Chờ xác minh",
+                             new_due_at=vn(2026, 3, 20, 17, 0))
+    assert budgeted_writes == ["submit", "ask_to_complete", "resubmit", "accept",
+                               "start_processing", "assign_step", "complete_step", "apologise"]
+    rows = list(OutboxEvent.objects.filter(dossier=dossier))
+    assert [r.sequence for r in rows] == list(range(1, 9))
+    assert [r.service for r in rows].count(Service.PROGRESS) == 2
+    last = rows[-1].payload
+    assert len(last["TaiLieuNop"]) == 2 and len(last["DanhSachHoSoBoSung"]) == 1
+    assert last["DanhSachGiayToKetQua"][0]["SoKyHieu"] == "1/GCN"
+
+
+def test_the_record_names_the_processing_agency_set_by_the_transition(setup):  # noqa: F811
+    from procedures.services import publish
+    from tests.factories import AgencyFactory
+    from tests.procedures.factories import ProcedureFactory
+
+    _procedure, agency, citizen, clerk = setup
+    owner = AgencyFactory(code="000.00.99.H56")  # no internal process: the owner processes
+    procedure = ProcedureFactory(owner_agency=owner)
+    procedure.receiving_agencies.add(agency)
+    publish(procedure)
+    with time_machine.travel(MONDAY, tick=False):
+        dossier = services.start_draft(procedure, applicant=citizen)
+        services.submit(dossier, by=citizen)
+        services.accept(dossier, by=clerk)
+    rows = list(OutboxEvent.objects.filter(dossier=dossier))
+    assert [r.payload["DonViXuLy"] for r in rows] == [agency.code, agency.code, owner.code]
+    row = outbox.enqueue(dossier, Service.SYNC_DOSSIER, {})  # numbered by the INSERT itself
+    assert row.sequence == 4 and OutboxEvent.objects.get(pk=row.pk).sequence == 4
