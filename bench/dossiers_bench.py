@@ -82,11 +82,12 @@ def busiest_officer() -> tuple[Any, Any]:
     return user, agency
 
 
-def measure(client: Any, url: str, n: int, expect: int, *, vary_ip: bool = False
-            ) -> tuple[list[float], list[int], list[str]]:
+def measure(client: Any, url: str, n: int, expect: int, *, vary_ip: bool = False,
+            before: Any = None) -> tuple[list[float], list[int], list[str]]:
     """``n`` GETs of ``url`` (after one warm-up): durations in ms, queries, and the SQL of the
     last request. ``vary_ip`` gives each request its own client address, as many citizens
-    looking up at once (the look-up is rate limited per address)."""
+    looking up at once (the look-up is rate limited per address); ``before`` is called before
+    each request, untimed."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -98,6 +99,8 @@ def measure(client: Any, url: str, n: int, expect: int, *, vary_ip: bool = False
     for i in range(n):
         extra = {"REMOTE_ADDR": f"10.{(i >> 16) & 255}.{(i >> 8) & 255}.{i & 255}"} if vary_ip \
             else {}
+        if before is not None:
+            before()
         with CaptureQueriesContext(connection) as captured:
             started = time.perf_counter()
             response = client.get(url, **extra)

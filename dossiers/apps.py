@@ -8,3 +8,18 @@ class DossiersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "dossiers"
     verbose_name = _("Dossiers")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from . import queue_versions
+        from .models import DossierStep
+
+        def step_changed(sender: type, instance: DossierStep, **kwargs: object) -> None:
+            queue_versions.bump(instance.agency_id)
+
+        # the processing queue's cached counters (dossiers.queue_versions)
+        post_save.connect(step_changed, sender=DossierStep, weak=False,
+                          dispatch_uid="dossiers.queue_versions.save")
+        post_delete.connect(step_changed, sender=DossierStep, weak=False,
+                            dispatch_uid="dossiers.queue_versions.delete")

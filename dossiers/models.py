@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -337,6 +338,12 @@ class DossierStep(models.Model):
         CANCELLED = "cancelled", _("cancelled")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    #: The dossier's procedure, copied when the step opens (a dossier never changes procedure),
+    #: so the processing queue filters and counts by procedure from the open-step indexes.
+    procedure = models.ForeignKey(
+        "procedures.Procedure", on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("procedure"),
+    )
     process_step = models.ForeignKey(
         "procedures.ProcessStep", on_delete=models.PROTECT, null=True, blank=True,
         related_name="+", verbose_name=_("process step"),
@@ -390,10 +397,18 @@ class DossierStep(models.Model):
             # the processing queue: each visibility branch read in due order, and counted
             # from the index alone (INCLUDE), over open steps only
             models.Index(fields=["assignee", "due_at", "id"], name="open_step_assignee_idx",
-                         include=["agency", "clock_stopped"],
+                         include=["agency", "clock_stopped", "procedure"],
                          condition=models.Q(finished_at__isnull=True)),
             models.Index(fields=["agency", "due_at", "id"], name="open_step_agency_idx",
-                         include=["assignee", "unit", "clock_stopped"],
+                         include=["assignee", "unit", "clock_stopped", "procedure"],
+                         condition=models.Q(finished_at__isnull=True)),
+            # the steps waiting for someone to take them (a processing officer's branch)
+            models.Index(fields=["agency", "due_at", "id"], name="open_unassigned_step_idx",
+                         include=["assignee", "unit", "clock_stopped", "procedure"],
+                         condition=models.Q(finished_at__isnull=True, assignee__isnull=True)),
+            # the queue filtered by one procedure
+            models.Index(fields=["procedure", "due_at", "id"], name="open_step_procedure_idx",
+                         include=["agency", "assignee", "unit", "clock_stopped"],
                          condition=models.Q(finished_at__isnull=True)),
         ]
         constraints = [
@@ -403,6 +418,11 @@ class DossierStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier} — {self.order}. {self.name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.procedure_id is None and self.dossier_id is not None:
+            self.procedure_id = self.dossier.procedure_id
+        super().save(*args, **kwargs)
 
 
 def _private_result_path(instance: DossierResult, filename: str) -> str:

@@ -41,6 +41,7 @@ from procedures.models import InternalProcess, ProcessStep
 from procedures.services import due_at as legal_due_at
 from procedures.services import in_working_hours
 
+from . import queue_versions
 from .clock import resumed_due, waited_seconds
 from .models import Dossier, DossierStep
 from .services import DossierError, _run
@@ -101,7 +102,8 @@ def _open(dossier: Dossier, now: datetime, *, agency_id: int, process_step: Proc
     if due is None:
         due = get_calendar().add_working_hours(now, timedelta(seconds=budget))
     step = DossierStep.objects.create(
-        dossier=dossier, process_step=process_step, order=order, name=name[:255],
+        dossier=dossier, procedure_id=dossier.procedure_id, process_step=process_step,
+        order=order, name=name[:255],
         agency_id=agency_id, unit=unit, role=role, is_inter_agency=inter,
         budget_seconds=budget, started_at=now, due_at=due, assignee_id=assignee_id,
         clock_stopped=dossier.paused_since is not None)
@@ -385,8 +387,12 @@ def return_step(dossier: Dossier, *, by: Any, note: str = "") -> Dossier:
 
 def _set_step_clock(d: Dossier, stopped: bool) -> None:
     """Keep ``DossierStep.clock_stopped`` of the open step equal to the dossier's pause."""
-    (DossierStep.objects.filter(dossier_id=d.pk, finished_at__isnull=True)
-     .exclude(clock_stopped=stopped).update(clock_stopped=stopped))
+    steps = (DossierStep.objects.filter(dossier_id=d.pk, finished_at__isnull=True)
+             .exclude(clock_stopped=stopped))
+    agencies = list(steps.values_list("agency_id", flat=True))
+    if agencies:
+        steps.update(clock_stopped=stopped)
+        queue_versions.bump(*agencies)
 
 
 def _pause(d: Dossier, now: datetime) -> None:

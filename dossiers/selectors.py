@@ -9,6 +9,7 @@ filter and counter is a plain range query on the indexed ``intake_due_at``.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -23,6 +24,7 @@ from portal.accounts.roles import Perm
 from portal.calendar.services import get_calendar
 from procedures.models import Procedure
 
+from . import queue_versions
 from .models import Dossier, DossierStep
 from .states import State
 
@@ -368,7 +370,7 @@ def _base_steps(user: Any, *, scope: str | None = None, procedure: Any = None,
     elif scope == "unassigned":
         qs = qs.filter(assignee__isnull=True)
     if procedure:
-        qs = qs.filter(dossier__procedure=procedure)
+        qs = qs.filter(procedure=procedure)
     if state == State.PROCESSING:
         qs = qs.exclude(_waiting_q())
     elif state == "waiting":
@@ -427,7 +429,7 @@ class StepWindow:
                                       punctuality=punctuality, now=now,
                                       boundary=step_due_soon_boundary(now)))
         if procedure:
-            base = base.filter(dossier__procedure=procedure)
+            base = base.filter(procedure=procedure)
         branches = processing_scope(self.user).branches()
         related = ("dossier", "dossier__procedure", "assignee", "agency")
         if len(branches) == 1 or not connection.features.supports_slicing_ordering_in_compound:
@@ -487,6 +489,31 @@ def _filters_q(user: Any, *, scope: str | None, state: str | None, punctuality: 
 def step_counters(user: Any, *, procedure: Any = None, scope: str | None = None,
                   state: str | None = None, punctuality: str | None = None,
                   now: datetime | None = None) -> StepCounters:
+    """The queue's counters (see :func:`count_steps`), from the cache while no step of the
+    officer's agencies changed (:mod:`dossiers.queue_versions`) — clerks reload their queue
+    all day — and for ``COUNTERS_TTL`` seconds at most."""
+    from django.core.cache import cache
+
+    now = now or timezone.now()
+    who = processing_scope(user)
+    ttl = queue_versions.COUNTERS_TTL
+    key = "dossiers:step-counters:" + hashlib.sha256(repr((
+        who.user_id, who.everywhere, sorted(who.lead), sorted(who.process), sorted(who.units),
+        who.agency_wide, getattr(procedure, "pk", procedure), scope, state, punctuality,
+        queue_versions.versions(who.visible_agencies()), int(now.timestamp()) // ttl,
+    )).encode()).hexdigest()
+    cached = cache.get(key)
+    if isinstance(cached, StepCounters):
+        return cached
+    counters = count_steps(user, procedure=procedure, scope=scope, state=state,
+                           punctuality=punctuality, now=now)
+    cache.set(key, counters, ttl)
+    return counters
+
+
+def count_steps(user: Any, *, procedure: Any = None, scope: str | None = None,
+                state: str | None = None, punctuality: str | None = None,
+                now: datetime | None = None) -> StepCounters:
     """The queue's counters in one query; ``matching`` counts the rows the other filters leave
     (the pager's count, so it costs no query of its own).
 
@@ -511,7 +538,7 @@ def step_counters(user: Any, *, procedure: Any = None, scope: str | None = None,
     }
     base = DossierStep.objects.filter(finished_at__isnull=True)
     if procedure:
-        base = base.filter(dossier__procedure=procedure)
+        base = base.filter(procedure=procedure)
     sqls: list[str] = []
     params: list[Any] = []
     seen = Q()

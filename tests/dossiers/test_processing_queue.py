@@ -5,7 +5,9 @@ control slip page and PDF."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dossiers import processing
@@ -111,6 +113,33 @@ def test_queue_pagination_and_bounded_queries(world, client, django_assert_max_n
     client.get(reverse("processing:queue"))
     with django_assert_max_num_queries(10):
         client.get(reverse("processing:queue"))
+
+
+def test_counters_are_reused_until_a_step_changes(world, client):
+    """Reloading the queue does not count again; an action on a step of the agency, or the
+    clock passing a due instant, shows in the counters on the next load."""
+    first = world.received(at(2026, 3, 9, 8, 0))
+    world.received(at(2026, 3, 9, 9, 0))
+    client.force_login(world.leader)
+    with travel(at(2026, 3, 9, 10, 0)):
+        response = client.get(reverse("processing:queue"))
+        assert (response.context["counters"].unassigned, response.context["counters"].late) \
+            == (2, 0)
+        with CaptureQueriesContext(connection) as cold:
+            client.get(reverse("processing:queue"), {"scope": "unassigned"})
+        with CaptureQueriesContext(connection) as warm:
+            again = client.get(reverse("processing:queue"), {"scope": "unassigned"})
+        assert len(warm) == len(cold) - 1  # the counting query is not run again
+        assert again.context["counters"].unassigned == 2
+        processing.assign_step(first, by=world.leader, assignee=world.first)
+        after = client.get(reverse("processing:queue"), {"scope": "unassigned"})
+        assert after.context["counters"].unassigned == 1
+        assert after.context["counters"].matching == 1
+        assert codes(after) == [Dossier.objects.exclude(pk=first.pk).get().code]
+    # two days later both steps are overdue: the counters follow the clock, with no write
+    with travel(at(2026, 3, 11, 10, 0)):
+        late = client.get(reverse("processing:queue"))
+        assert late.context["counters"].late == 2
 
 
 def test_the_dossier_page_and_the_actions(world, client):
