@@ -4,11 +4,9 @@ its files, and counter / postal intake. Thin: rules live in ``selectors`` and ``
 from __future__ import annotations
 
 import hashlib
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -19,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.accounts.decorators import signed_in_and
 from portal.accounts.models import User
 from portal.audit.services import Action, record
 from procedures.eforms.attachments import CONTENT_TYPES
@@ -38,17 +37,9 @@ from .states import NATIONAL_STATUS, State
 QUEUE_PAGE_SIZE = 50
 
 
-def intake_officer_required(view: Any) -> Any:
-    """Signed in and receiving dossiers in at least one agency (otherwise 403)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not selectors.receives_dossiers(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+intake_officer_required = signed_in_and(
+    selectors.receives_dossiers,
+    "Signed in and receiving dossiers in at least one agency (otherwise 403).")
 
 
 def _dossier_for(request: HttpRequest, pk: int) -> Dossier:

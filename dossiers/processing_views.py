@@ -6,12 +6,9 @@ for another agency's dossier) and every action is a POST with CSRF."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from portal.accounts.decorators import signed_in_and
 from portal.accounts.permissions import has_perm
 from portal.accounts.roles import Perm
 from portal.audit.services import Action, record
@@ -41,17 +39,9 @@ from .states import CLOCK_STOPPED, NATIONAL_STATUS, State
 QUEUE_PAGE_SIZE = 50
 
 
-def processing_officer_required(view: Any) -> Any:
-    """Signed in and processing or leading in at least one agency (otherwise 403)."""
-
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not selectors.processes_dossiers(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+processing_officer_required = signed_in_and(
+    selectors.processes_dossiers,
+    "Signed in and processing or leading in at least one agency (otherwise 403).")
 
 
 def _dossier_for(request: HttpRequest, pk: int) -> Dossier:
