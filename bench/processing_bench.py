@@ -12,8 +12,9 @@ each request after a change to a step of the agency ("counted": the counters are
 again, as after a colleague's action), and the first two pages reloaded without a change
 ("reloaded": counters from the cache). ``--churn N`` first updates N random open steps, so
 that part of the table changed since the last vacuum. Run it with ``REDIS_URL`` set for the
-production cache. Prints p50/p95 in milliseconds and queries per request, the plans (EXPLAIN ANALYZE) of the
-queue's queries, and whether the targets are met: p95 < 150 ms and at most 10 queries.
+production cache. Prints p50/p95 in milliseconds and queries per request, the plans
+(EXPLAIN ANALYZE) of the queue's queries, and whether the targets are met: p95 < 150 ms and at
+most 10 queries.
 """
 
 from __future__ import annotations
