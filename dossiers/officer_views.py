@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from portal.accounts.decorators import signed_in_and
 from portal.accounts.models import User
 from portal.audit.services import Action, record
+from portal.calendar.services import get_calendar
 from procedures.eforms.attachments import CONTENT_TYPES
 from procedures.eforms.display import display_items
 
@@ -61,7 +62,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.intake_queue(request.user, **scope_filters,
                                             punctuality=filters.get("punctuality"), now=now),
                      QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"dossier": d, "badge": selectors.badge(d, now)} for d in page.object_list]
+    calendar = get_calendar()
+    rows = [{"dossier": d, "badge": selectors.badge(d, now, calendar)} for d in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "dossiers/intake/queue.html", {

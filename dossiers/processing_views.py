@@ -20,6 +20,7 @@ from portal.accounts.decorators import signed_in_and
 from portal.accounts.permissions import has_perm
 from portal.accounts.roles import Perm
 from portal.audit.services import Action, record
+from portal.calendar.services import get_calendar
 
 from . import control_slip, processing, selectors
 from .models import Dossier, DossierDocument, DossierEvent, DossierFile, DossierStep
@@ -68,7 +69,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     paginator.count = counters.matching  # type: ignore[misc]  # known: no COUNT query
     page = paginator.get_page(request.GET.get("page"))
     boundary = selectors.step_due_soon_boundary(now)
-    rows = [{"step": s, "dossier": s.dossier, "badge": selectors.step_badge(s, now, boundary)}
+    calendar = get_calendar()
+    rows = [{"step": s, "dossier": s.dossier,
+             "badge": selectors.step_badge(s, now, boundary, calendar)}
             for s in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Literal
 
 from django.core.exceptions import EmptyResultSet
@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.permissions import agency_ids_for
 from portal.accounts.roles import Perm
-from portal.calendar.services import get_calendar
+from portal.calendar.core import WorkingCalendar
+from portal.calendar.services import get_calendar, remaining_text
 from procedures.models import Procedure
 
 from . import queue_versions
@@ -53,31 +54,6 @@ def punctuality(due: datetime | None, now: datetime) -> Punctuality:
     if due <= due_soon_boundary(now):
         return "due_soon"
     return "on_time"
-
-
-def _duration_text(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds()) // 60
-    hours, minutes = divmod(minutes, 60)
-    if hours and minutes:
-        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
-    if hours:
-        return _("%(hours)d h") % {"hours": hours}
-    return _("%(minutes)d min") % {"minutes": minutes}
-
-
-def remaining_text(due: datetime | None, now: datetime) -> str:
-    """"còn 3 giờ 20 phút làm việc" before ``due``, "quá hạn 2 giờ" after it; both measured in
-    working time by the calendar (lunch breaks, nights, weekends and holidays do not count)."""
-    if due is None:
-        return ""
-    calendar = get_calendar()
-    if due >= now:
-        return _("%(time)s of working time left") % {
-            "time": _duration_text(calendar.elapsed_working(now, due))}
-    late = calendar.elapsed_working(due, now)
-    if late < timedelta(minutes=1):
-        return _("overdue")
-    return _("overdue by %(time)s") % {"time": _duration_text(late)}
 
 
 # -- the queue -------------------------------------------------------------------------------
@@ -194,11 +170,12 @@ def late_intake_count(user: Any, now: datetime | None = None) -> int:
     return officer_dossiers(user).filter(_punctuality_q("late", now or timezone.now())).count()
 
 
-def badge(dossier: Dossier, now: datetime) -> dict[str, str]:
+def badge(dossier: Dossier, now: datetime, calendar: WorkingCalendar | None = None
+          ) -> dict[str, str]:
     """What the queue and the dossier page show about the deadline of ``dossier``."""
     if dossier.state == State.SUBMITTED:
         return {"punctuality": punctuality(dossier.intake_due_at, now),
-                "text": remaining_text(dossier.intake_due_at, now)}
+                "text": remaining_text(dossier.intake_due_at, now, calendar)}
     if dossier.state == State.INCOMPLETE:
         return {"punctuality": "waiting", "text": _("waiting for the applicant")}
     return {"punctuality": "", "text": ""}
@@ -567,8 +544,8 @@ def count_steps(user: Any, *, procedure: Any = None, scope: str | None = None,
     return StepCounters(**totals)
 
 
-def step_badge(step: DossierStep, now: datetime, boundary: datetime | None = None
-               ) -> dict[str, str]:
+def step_badge(step: DossierStep, now: datetime, boundary: datetime | None = None,
+               calendar: WorkingCalendar | None = None) -> dict[str, str]:
     """The remaining working time of a step ("còn … giờ làm việc" / "quá hạn …"), or the
     stopped clock while the dossier waits for the applicant."""
     if step.dossier.paused_since is not None:
@@ -579,4 +556,4 @@ def step_badge(step: DossierStep, now: datetime, boundary: datetime | None = Non
         kind = "due_soon"
     else:
         kind = "on_time"
-    return {"punctuality": kind, "text": remaining_text(step.due_at, now)}
+    return {"punctuality": kind, "text": remaining_text(step.due_at, now, calendar)}

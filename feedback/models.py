@@ -151,6 +151,13 @@ class Feedback(ConcurrentTransitionMixin, models.Model):
                          condition=models.Q(state__in=OPEN_STATES)),
             models.Index(fields=["agency", "due_at", "id"], name="feedback_open_agency_due",
                          condition=models.Q(state__in=OPEN_STATES)),
+            # an agency officer's queue, one index per branch (feedback.selectors.QueueWindow):
+            # its agency's items in any state, and those it entered still waiting for triage
+            models.Index(fields=["agency", "due_at", "id"], name="feedback_agency_due"),
+            models.Index(fields=["intake_agency", "due_at", "id"],
+                         name="feedback_waiting_intake_due",
+                         condition=models.Q(agency__isnull=True,
+                                            state__in=(State.RECEIVED, State.CLASSIFIED))),
             models.Index(fields=["-published_at", "-id"], name="feedback_published",
                          condition=models.Q(state="published")),
         ]

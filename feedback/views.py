@@ -3,25 +3,26 @@ the survey, and the staff queue and item pages. Thin: rules live in ``services``
 
 from __future__ import annotations
 
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dossiers.models import Dossier
+from portal.accounts.decorators import signed_in_and
 from portal.accounts.permissions import agencies_for
 from portal.accounts.roles import Perm
 from portal.audit.services import record
+from portal.calendar.services import get_calendar
 from portal.net import client_ip
 from portal.ratelimit import hit
 
@@ -131,15 +132,9 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
 # -- staff -----------------------------------------------------------------------------------
 
 
-def staff_required(view: Any) -> Any:
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not selectors.is_staff_member(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+staff_required = signed_in_and(
+    selectors.is_staff_member,
+    "Signed in and handling feedback in an agency or province-wide (otherwise 403).")
 
 
 def _item_for(request: HttpRequest, pk: int) -> Feedback:
@@ -153,16 +148,25 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
     now = timezone.now()
     form = forms.QueueFilterForm(request.GET or None)
     filters: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
-    items = selectors.queue(request.user, state=filters.get("state") or "",
-                            late=bool(filters.get("late")), q=filters.get("q") or "", now=now)
-    page = _paginator(items, PAGE_SIZE, filters.get("q") or "").get_page(
-        request.GET.get("page"))
+    q = filters.get("q") or ""
+    items = selectors.QueueWindow(request.user, state=filters.get("state") or "",
+                                  late=bool(filters.get("late")), q=q, now=now,
+                                  count_cap=SEARCH_COUNT_CAP if q.strip() else None)
+    paginator: Paginator[Feedback] = Paginator(items, PAGE_SIZE)  # type: ignore[arg-type]
+    page = paginator.get_page(request.GET.get("page"))
+    # what each row shows, worked out here once per page rather than per row in the template:
+    # labels, local times and the remaining working time (one calendar)
     states = {value: str(label) for value, label in State.choices}
     channels = {value: str(label) for value, label in Channel.choices}
+    calendar = get_calendar()
     local = services.local_text
-    rows = [{"item": f, "late": selectors.is_late(f, now), "state": states.get(f.state, ""),
-             "channel": channels.get(f.channel, ""), "received": local(f.received_at),
-             "due": local(f.due_at), "deadline": selectors.deadline_text(f, now)}
+    rows = [{"item": f, "code": f.code, "title": f.title,
+             "url": reverse("feedback:staff-item", args=[f.pk]),
+             "agency": f.agency.name if f.agency else "", "late_entry": f.late_entry,
+             "late": selectors.is_late(f, now), "state": states.get(f.state, ""),
+             "channel": channels.get(f.channel, ""),
+             "received": local(f.received_at), "due": local(f.due_at),
+             "deadline": selectors.deadline_text(f, now, calendar)}
             for f in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)

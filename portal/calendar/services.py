@@ -17,13 +17,14 @@ import time as clock
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .core import (
     DEFAULT_WEEKLY_HOURS,
@@ -42,10 +43,12 @@ __all__ = [
     "YearFile",
     "aware",
     "calendar_changed",
+    "duration_text",
     "get_calendar",
     "load_defaults",
     "load_year",
     "parse_year_file",
+    "remaining_text",
     "remove_day",
     "set_day",
     "set_weekly_hours",
@@ -468,3 +471,32 @@ def load_defaults(year: int) -> LoadReport:
     swapped = {d: s if isinstance(s, SwappedDay) else SwappedDay(s) for d, s in working.items()}
     parsed = YearFile(year, dict(days_off), swapped)
     return _apply(parsed, loaded_from="holidays package", source=CalendarDay.Source.DEFAULT)
+
+
+def duration_text(delta: timedelta) -> str:
+    """A working duration as people read it: "3 giờ 20 phút", "3 giờ", "20 phút"."""
+    minutes = int(delta.total_seconds()) // 60
+    hours, minutes = divmod(minutes, 60)
+    if hours and minutes:
+        return _("%(hours)d h %(minutes)d min") % {"hours": hours, "minutes": minutes}
+    if hours:
+        return _("%(hours)d h") % {"hours": hours}
+    return _("%(minutes)d min") % {"minutes": minutes}
+
+
+def remaining_text(due: datetime | None, now: datetime,
+                   calendar: WorkingCalendar | None = None) -> str:
+    """"còn 3 giờ 20 phút làm việc" before ``due``, "quá hạn 2 giờ" after it; both measured in
+    working time by the calendar (lunch breaks, nights, weekends and holidays do not count).
+    A list page passes the ``calendar`` it asked for once (each :func:`get_calendar` call
+    reads the calendar's version from the shared cache)."""
+    if due is None:
+        return ""
+    calendar = calendar or get_calendar()
+    if due >= now:
+        return _("%(time)s of working time left") % {
+            "time": duration_text(calendar.elapsed_working(now, due))}
+    late = calendar.elapsed_working(due, now)
+    if late < timedelta(minutes=1):
+        return _("overdue")
+    return _("overdue by %(time)s") % {"time": duration_text(late)}
