@@ -436,10 +436,37 @@ def restore_backup(path: Path, *, params: Mapping[str, Any], vendor: str,
         finally:
             dest.close()
             source.close()
+    _settle_own_run(params, engine, path, manifest)
     media_root.mkdir(parents=True, exist_ok=True)
     with tarfile.open(path / MEDIA_TAR, "r") as tar:
         tar.extractall(media_root, filter="data")
     return manifest
+
+
+#: The backup's own run: the latest row still "running" in the dump, taken during that run.
+_OWN_RUN = ("UPDATE ops_backuprun SET status = 'succeeded', finished_at = {p}, path = {p}, "
+            "engine = {p} WHERE id = (SELECT id FROM ops_backuprun WHERE status = 'running' "
+            "ORDER BY started_at DESC, id DESC LIMIT 1)")
+
+
+def _settle_own_run(params: Mapping[str, Any], engine: str, path: Path,
+                    manifest: Mapping[str, Any]) -> None:
+    """The dump was taken while its own backup run was being recorded, so the restored
+    database lists that run as "running" for ever: record it as the succeeded backup it is
+    (the folder restored from, finished when the manifest was written)."""
+    values = (manifest["created"], str(path), engine)
+    if engine == "postgresql":
+        import psycopg
+
+        with psycopg.connect(**_pg_conninfo(params)) as conn:
+            conn.execute(_OWN_RUN.format(p="%s"), values)  # type: ignore[arg-type]
+        return
+    conn = sqlite3.connect(str(params["NAME"]))
+    try:
+        with conn:
+            conn.execute(_OWN_RUN.format(p="?"), values)
+    finally:
+        conn.close()
 
 
 def applied_migration_differences(manifest: Mapping[str, Any]) -> list[str]:

@@ -70,7 +70,7 @@ def run_backup(*, trigger: str = "manual", alias: str = "default") -> BackupRun:
     interrupted = BackupRun.objects.filter(
         status=BackupRun.Status.RUNNING,
         started_at__lt=timezone.now() - timedelta(seconds=backups.STALE_TMP_SECONDS))
-    # A run killed halfway, or the "running" row of the backup a database was restored from.
+    # A run killed halfway (the restore records the backup's own run as succeeded).
     interrupted.update(status=BackupRun.Status.FAILED, finished_at=timezone.now(),
                        error=_("Interrupted (the process stopped before the end)."))
     run = BackupRun.objects.create(trigger=trigger, engine="")

@@ -98,6 +98,20 @@ def _restored_digests(params: dict[str, Any]) -> dict[str, tuple[int, str]]:
         conn.close()
 
 
+def _restored_runs(params: dict[str, Any]) -> list[tuple[str, str, str]]:
+    sql = "SELECT status, path, engine FROM ops_backuprun WHERE finished_at IS NOT NULL"
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        with psycopg.connect(**backup._pg_conninfo(params)) as conn:
+            return [tuple(row) for row in conn.execute(sql).fetchall()]
+    conn = sqlite3.connect(params["NAME"])
+    try:
+        return [tuple(row) for row in conn.execute(sql).fetchall()]
+    finally:
+        conn.close()
+
+
 def build_data() -> None:
     """Procedures, dossiers with uploaded files and an issued receipt (a rendered PDF), audit
     rows."""
@@ -130,9 +144,11 @@ def test_restore_drill_gives_identical_tables_and_media(settings, tmp_path, fres
 
     assert manifest["media_files"] == len(source_media)
     restored = _restored_digests(fresh_target)
-    # The drill's own BackupRun row was still "running" when the dump was taken: the one
-    # expected difference.
+    # The drill's own BackupRun row was still "running" when the dump was taken; the restore
+    # records it as the succeeded backup it restored from: the one expected difference.
     assert restored.pop("ops_backuprun")[0] == source.pop("ops_backuprun")[0] == 1
+    assert _restored_runs(fresh_target) == [("succeeded", str(Path(run.path)),
+                                             connection.vendor)]
     assert set(restored) == set(source)
     differing = sorted(t for t in source if source[t] != restored[t])
     assert differing == []
