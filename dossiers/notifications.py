@@ -81,6 +81,7 @@ def message_for(event: DossierEvent) -> tuple[str, str] | None:
             "at": timezone.localtime(event.at), "data": data,
             "new_due": _iso(data.get("new_due")) or dossier.rescheduled_due_at,
             "lookup_path": lookup_path(dossier.code),
+            "warehouse_path": reverse("warehouse:list"),
         })
     return subject.format(code=dossier.code or dossier.pk), body
 

@@ -461,12 +461,12 @@ def _settle_own_run(params: Mapping[str, Any], engine: str, path: Path,
         with psycopg.connect(**_pg_conninfo(params)) as conn:
             conn.execute(_OWN_RUN.format(p="%s"), values)  # type: ignore[arg-type]
         return
-    conn = sqlite3.connect(str(params["NAME"]))
+    target = sqlite3.connect(str(params["NAME"]))
     try:
-        with conn:
-            conn.execute(_OWN_RUN.format(p="?"), values)
+        with target:
+            target.execute(_OWN_RUN.format(p="?"), values)
     finally:
-        conn.close()
+        target.close()
 
 
 def applied_migration_differences(manifest: Mapping[str, Any]) -> list[str]:

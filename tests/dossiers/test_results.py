@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from dossiers import results, services
 from dossiers.models import Dossier, DossierEvent, DossierResult
+from dossiers.notifications import message_for
 from dossiers.services import DossierError
 from dossiers.states import Delivery, State
 from portal.accounts.roles import Role
@@ -155,6 +157,9 @@ def test_settle_online_releases_at_once_by_the_system(world):
     event = DossierEvent.objects.get(dossier=d, transition="return_result")
     assert event.actor_kind == "system" and event.data["how"] == "online"
     assert event.data["result"] == result.pk
+    # the applicant's message says where the signed result is kept, with the link
+    _subject, body = message_for(event) or ("", "")
+    assert "Kho dữ liệu" in body and reverse("warehouse:list") in body
 
 
 # -- return ---------------------------------------------------------------------------------
@@ -175,6 +180,7 @@ def test_counter_hand_over_is_recorded(world):
     event = DossierEvent.objects.get(dossier=d, transition="return_result")
     assert event.data["received_by"] == "Nguyễn Văn An"
     assert event.data["received_id_number"] == "038090001234"
+    assert "Kho dữ liệu" not in (message_for(event) or ("", ""))[1]  # handed over on paper
     assert event.data["received_at"] and event.actor == world.clerk
 
 
