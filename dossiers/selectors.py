@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.permissions import agency_ids_for
 from portal.accounts.roles import Perm
+from portal.agencies import tree as agency_tree
 from portal.calendar.core import WorkingCalendar
 from portal.calendar.services import get_calendar, remaining_text
 from procedures.models import Procedure
@@ -232,36 +233,6 @@ class ProcessingScope:
         return visible
 
 
-def _descendants(roots: set[int], children: dict[int | None, list[int]]) -> set[int]:
-    ids = set(roots)
-    frontier = list(roots)
-    while frontier:
-        frontier = [c for parent in frontier for c in children.get(parent, []) if c not in ids]
-        ids.update(frontier)
-    return ids
-
-
-#: How long the agency tree is kept in the cache (agencies are rarely moved; a move takes
-#: effect for the processing queue within this many seconds).
-AGENCY_TREE_TTL = 60
-
-
-def agency_children() -> dict[int | None, list[int]]:
-    """The active agencies by parent id, from the cache (one small query a minute)."""
-    from django.core.cache import cache
-
-    from portal.agencies.models import Agency
-
-    tree: dict[int | None, list[int]] | None = cache.get("dossiers:agency-tree")
-    if tree is None:
-        tree = {}
-        for pk, parent in (Agency.objects.filter(is_active=True).order_by()
-                           .values_list("pk", "parent_id")):
-            tree.setdefault(parent, []).append(pk)
-        cache.set("dossiers:agency-tree", tree, AGENCY_TREE_TTL)
-    return tree
-
-
 def processing_scope(user: Any) -> ProcessingScope:
     """The :class:`ProcessingScope` of ``user`` (memoised per request)."""
 
@@ -287,12 +258,13 @@ def processing_scope(user: Any) -> ProcessingScope:
                         if Perm.PROCESS_DOSSIERS in AGENCY_ROLE_PERMS.get(role, ())]
         if not lead_roots and not process_rows:
             return ProcessingScope(user.pk, False, frozenset(), frozenset(), frozenset(), False)
-        children = agency_children()
         units = frozenset(u for _a, u in process_rows if u)
+        # the active agencies below (the cached agency tree: no query)
         return ProcessingScope(
-            user.pk, False, frozenset(_descendants(lead_roots, children)),
-            frozenset(_descendants({a for a, _u in process_rows}, children)), units,
-            any(not u for _a, u in process_rows))
+            user.pk, False, frozenset(agency_tree.descendants(lead_roots, active_only=True)),
+            frozenset(agency_tree.descendants({a for a, _u in process_rows},
+                                              active_only=True)),
+            units, any(not u for _a, u in process_rows))
 
     result: ProcessingScope = _memo(user, "processing_scope", compute)
     return result

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import Model, QuerySet
 
+from portal.agencies import tree
 from portal.agencies.models import Agency
 
 from .roles import AGENCY_ROLE_PERMS, PROVINCE_ROLE_PERMS, Perm, Role
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 M = TypeVar("M", bound=Model)
 
 _CACHE_ATTR = "_dvc_role_cache"
+_IDS_ATTR = "_dvc_agency_ids_cache"
 
 
 def _roles(user: User | AnonymousUser) -> list[tuple[str, int]]:
@@ -38,8 +40,9 @@ def _roles(user: User | AnonymousUser) -> list[tuple[str, int]]:
 
 def forget(user: User) -> None:
     """Drop the per-request cache after memberships change."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _IDS_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
 
 
 def roles_of(user: User | AnonymousUser) -> set[str]:
@@ -57,14 +60,20 @@ def is_province_wide(user: User | AnonymousUser, perm: Perm) -> bool:
 
 
 def agency_ids_for(user: User | AnonymousUser, perm: Perm) -> set[int] | None:
-    """Ids of the agencies where ``user`` may do ``perm``; ``None`` means every agency."""
+    """Ids of the agencies where ``user`` may do ``perm``; ``None`` means every agency.
+    Worked out once per request (kept with the roles on the user object)."""
     if is_province_wide(user, perm):
         return None
-    roots = {agency for role, agency in _roles(user) if perm in AGENCY_ROLE_PERMS.get(role, ())}
-    ids: set[int] = set()
-    for agency in Agency.objects.filter(pk__in=roots):
-        ids |= agency.descendant_ids()
-    return ids
+    roles = _roles(user)
+    memo: dict[Perm, frozenset[int]] | None = getattr(user, _IDS_ATTR, None)
+    if memo is None or getattr(user, _CACHE_ATTR, None) is not roles:
+        memo = {}
+        if user.is_authenticated:
+            setattr(user, _IDS_ATTR, memo)
+    if perm not in memo:
+        roots = {agency for role, agency in roles if perm in AGENCY_ROLE_PERMS.get(role, ())}
+        memo[perm] = frozenset(tree.descendants(roots)) if roots else frozenset()
+    return set(memo[perm])
 
 
 def has_perm(user: User | AnonymousUser, perm: Perm, agency: Agency | int | None = None) -> bool:

@@ -9,3 +9,17 @@ class AgenciesConfig(AppConfig):
     name = "portal.agencies"
     label = "agencies"
     verbose_name = _("Agencies")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from . import tree
+        from .models import Agency
+
+        def changed(sender: type, **kwargs: object) -> None:
+            tree.forget()
+
+        post_save.connect(changed, sender=Agency, weak=False,
+                          dispatch_uid="agencies.tree.save")
+        post_delete.connect(changed, sender=Agency, weak=False,
+                            dispatch_uid="agencies.tree.delete")

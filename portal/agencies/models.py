@@ -91,17 +91,10 @@ class Agency(models.Model):
         return self.name
 
     def descendant_ids(self) -> set[int]:
-        """This agency and every agency below it (one query per tree level)."""
-        ids = {self.pk}
-        frontier = [self.pk]
-        while frontier:
-            frontier = list(
-                Agency.objects.filter(parent_id__in=frontier)
-                .exclude(pk__in=ids)
-                .values_list("pk", flat=True)
-            )
-            ids.update(frontier)
-        return ids
+        """This agency and every agency below it (from the cached tree)."""
+        from .tree import descendants
+
+        return descendants({self.pk})
 
 
 class Province(models.Model):
