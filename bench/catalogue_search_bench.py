@@ -14,21 +14,12 @@ Target: median < 100 ms on PostgreSQL.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
-import sys
 import time
 from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from pgdb import create_database_if_missing  # noqa: E402 - bench/ is the script folder
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.development")
+from pgdb import migrate, percentile, require_database_url, start
 
 VERBS = ["Cấp", "Cấp lại", "Cấp đổi", "Đăng ký", "Đăng ký lại", "Điều chỉnh", "Gia hạn",
          "Thu hồi", "Xác nhận", "Chứng thực", "Đính chính", "Thay đổi nội dung", "Công nhận",
@@ -185,22 +176,14 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        sys.exit("Set DATABASE_URL to the benchmark database, e.g. "
-                 "postgres://postgres@127.0.0.1:5432/dichvucong_bench (it is seeded with "
-                 f"{args.procedures} sample procedures; never point it at real data).")
-    create_database_if_missing(url)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    start(require_database_url("dichvucong_bench",
+                               f"it is seeded with {args.procedures} sample procedures"))
     from django.db import connection
 
     from procedures.models import Procedure
     from procedures.selectors import CatalogueFilters, search_procedures
 
-    call_command("migrate", verbosity=0)
+    migrate()
     seed(args.procedures)
     public = Procedure.objects.published().count()
     with connection.cursor() as cursor:
@@ -211,12 +194,11 @@ def main() -> None:
     searches = make_searches(args.searches, rng)
     run(searches[:20])  # warm-up: connection, caches, plans
     times, queries = run(searches)
-    times.sort()
-    p95 = times[min(len(times) - 1, round(0.95 * len(times)) - 1)]
+    p95 = percentile(times, 0.95)
     print(f"database: {connection.vendor}; public procedures: {public}; "
           f"searches: {len(times)}")
     print(f"median {statistics.median(times):.2f} ms, p95 {p95:.2f} ms, "
-          f"max {times[-1]:.2f} ms")
+          f"max {max(times):.2f} ms")
     print(f"queries per search: min {min(queries)}, max {max(queries)}")
     example = search_procedures(CatalogueFilters(q="dang ky giay khai sinh"))[:25]
     print("plan of the rows query for q='dang ky giay khai sinh':")

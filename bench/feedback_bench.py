@@ -16,33 +16,26 @@ most 10 queries per page.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import statistics
 import sys
-import time
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+from pgdb import (
+    Page,
+    bench_member,
+    explain,
+    migrate,
+    print_targets,
+    require_database_url,
+    seed_demo,
+    start,
+    time_pages,
+)
 
-from pgdb import create_database_if_missing  # noqa: E402 - bench/ is the script folder
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.development")
-
-TARGET_P95_MS = 150.0
-TARGET_QUERIES = 10
 WORDS = ["chậm trả kết quả", "thái độ cán bộ", "hồ sơ khai sinh", "cấp giấy phép xây dựng",
          "đăng ký kinh doanh", "chứng thực bản sao", "thu phí không đúng", "hướng dẫn chưa rõ",
          "mất giấy tờ", "đất đai", "bảo hiểm y tế", "hộ khẩu", "kết hôn", "lệ phí"]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 def seed_feedback(count: int, batch: int = 5000) -> None:
@@ -109,26 +102,22 @@ def seed_feedback(count: int, batch: int = 5000) -> None:
 
 
 def prepare(count: int) -> None:
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from portal.accounts.models import User
-
-    if not User.objects.filter(username="vanhanh").exists():
-        call_command("seed_demo", quiet_accounts=True)
-    seed_feedback(count)
+    """Migrate, load the demo data once, the feedback items up to ``count``, then vacuum."""
     from django.db import connection
 
+    migrate()
+    seed_demo(once=True)
+    seed_feedback(count)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # what autovacuum does after a bulk load
             cursor.execute("VACUUM ANALYZE feedback_feedback")
 
 
 def officer_of_busiest_agency() -> tuple[Any, Any]:
+    """A one-stop officer (``bench.phananh.<agency id>``) of the agency with most open items."""
     from django.db.models import Count
 
     from feedback.models import OPEN_STATES, Feedback
-    from portal.accounts.models import Membership, User
     from portal.accounts.roles import Role
     from portal.agencies.models import Agency
 
@@ -137,18 +126,13 @@ def officer_of_busiest_agency() -> tuple[Any, Any]:
     if top is None:
         sys.exit("No open feedback: the seeding did not run.")
     agency = Agency.objects.get(pk=top["agency"])
-    user = User.objects.filter(username=f"bench.phananh.{agency.pk}").first() or User(
-        username=f"bench.phananh.{agency.pk}", full_name="Cán bộ một cửa (benchmark)",
-        kind=User.Kind.OFFICER)
-    user.set_unusable_password()
-    user.save()
-    Membership.objects.update_or_create(
-        user=user, agency=agency, role=Role.INTAKE_OFFICER,
-        defaults={"unit": "Bộ phận Một cửa", "is_active": True, "ended_at": None})
+    user = bench_member(f"bench.phananh.{agency.pk}", "Cán bộ một cửa (benchmark)", agency,
+                        Role.INTAKE_OFFICER, unit="Bộ phận Một cửa")
     return user, agency
 
 
 def operator() -> Any:
+    """The province operator of the demo data, active and without a password."""
     from portal.accounts.models import Membership, User
     from portal.accounts.roles import Role
 
@@ -161,40 +145,12 @@ def operator() -> Any:
     return user
 
 
-def measure(client: Any, url: str, n: int) -> tuple[list[float], list[int], list[str]]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.get(url)
-    times: list[float] = []
-    queries: list[int] = []
-    sql: list[str] = []
-    for _i in range(n):
-        with CaptureQueriesContext(connection) as captured:
-            started = time.perf_counter()
-            response = client.get(url)
-            elapsed = (time.perf_counter() - started) * 1000
-        if response.status_code != 200:
-            sys.exit(f"GET {url}: HTTP {response.status_code}")
-        times.append(elapsed)
-        queries.append(len(captured.captured_queries))
-        sql = [q["sql"] for q in captured.captured_queries]
-    return times, queries, sql
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=200_000)
     parser.add_argument("--requests", type=int, default=100)
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        sys.exit("Set DATABASE_URL to the benchmark database, e.g. "
-                 "postgres://postgres@127.0.0.1:5432/h_feedback_bench (never real data).")
-    create_database_if_missing(url)
-    import django
-
-    django.setup()
+    start(require_database_url("h_feedback_bench"))
     from django.db import connection
     from django.test import Client
 
@@ -223,28 +179,14 @@ def main() -> None:
     clients["public"] = Client()
     print(f"database: {connection.vendor}; feedback items: {Feedback.objects.count():,}; "
           f"officer's agency: {agency.name}; requests per page: {args.requests}")
-    print(f"{'page':<26} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8}  target")
-    met = True
-    plans: dict[str, list[str]] = {}
-    for label, who, path in pages:
-        times, queries, sql = measure(clients[who], path, args.requests)
-        p50, p95 = statistics.median(times), percentile(times, 0.95)
-        ok = p95 < TARGET_P95_MS and max(queries) <= TARGET_QUERIES
-        met = met and ok
-        shown = str(min(queries)) if min(queries) == max(queries) else \
-            f"{min(queries)}-{max(queries)}"
-        print(f"{label:<26} {p50:>8.1f} {p95:>8.1f} {max(times):>8.1f} {shown:>8}  "
-              f"{'ok' if ok else 'MISSED'}")
-        plans[label] = sql
+    met, plans = time_pages([Page(label, clients[who], path) for label, who, path in pages],
+                            args.requests, 26)
     if connection.vendor == "postgresql":
         for label in ("operator: page 1", "officer: page 1", "operator: search"):
             for sql in plans.get(label, []):
                 if '"feedback_feedback"' in sql and "LIMIT" in sql:
-                    with connection.cursor() as cursor:
-                        cursor.execute(f"EXPLAIN (ANALYZE) {sql}")
-                        print(f"\n-- {label}:\n" + "\n".join(r[0] for r in cursor.fetchall()))
-    print(f"\ntargets (p95 < {TARGET_P95_MS:.0f} ms, ≤ {TARGET_QUERIES} queries): "
-          f"{'met' if met else 'NOT met'}")
+                    print(f"\n-- {label}:\n{explain(sql, buffers=False)}")
+    print_targets(met)
 
 
 if __name__ == "__main__":

@@ -14,19 +14,11 @@ the monthly computation < 30 s.
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 import time
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from pgdb import create_database_if_missing  # noqa: E402 - bench/ is the script folder
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.development")
+from feedback_bench import seed_feedback
+from pgdb import migrate, require_database_url, seed_demo, start, top_up_dossiers
 
 TARGET_SECONDS = 30.0
 
@@ -65,31 +57,17 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=20_000)
     parser.add_argument("--month", help="a day in the month to compute (default: last month)")
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        sys.exit("Set DATABASE_URL to the benchmark database, e.g. "
-                 "postgres://postgres@127.0.0.1:5432/h_feedback_bench (never real data).")
-    create_database_if_missing(url)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    start(require_database_url("h_feedback_bench"))
     from django.db import connection
     from django.utils import timezone
-    from feedback_bench import seed_feedback
 
     from dossiers.models import Dossier
-    from portal.accounts.models import User
     from reports import index766
     from reports.models import IndexScore, IndicatorValue
 
-    call_command("migrate", verbosity=0)
-    if not User.objects.filter(username="vanhanh").exists():
-        call_command("seed_demo", quiet_accounts=True)
-    have = Dossier.objects.count()
-    if have < args.count:
-        print(f"{have:,} dossiers, loading {args.count - have:,} more")
-        call_command("seed_dossiers", count=args.count - have, batch=args.batch)
+    migrate()
+    seed_demo(once=True)
+    top_up_dossiers(args.count, args.batch)
     seed_feedback(args.feedback)
     fill_processing_dates()
     if connection.vendor == "postgresql":

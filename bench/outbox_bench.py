@@ -21,19 +21,11 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import time
 import uuid
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from pgdb import create_database_if_missing  # noqa: E402 - bench/ is the script folder
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.development")
+from pgdb import migrate, start
 
 
 def main() -> None:
@@ -46,18 +38,12 @@ def main() -> None:
                         help="dossiers taken through transitions to measure the outbox write")
     parser.add_argument("--writes-only", action="store_true")
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    create_database_if_missing(url)
-
-    import django
-
-    django.setup()
+    start(os.environ.get("DATABASE_URL", ""))
     from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
 
-    call_command("migrate", verbosity=0)
+    migrate()
     from dossiers import services
     from dossiers.models import Dossier
     from portal.accounts.models import User

@@ -20,23 +20,19 @@ most 10 queries.
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import sys
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from dossiers_bench import explain, measure, percentile, prepare  # noqa: E402
-from pgdb import create_database_if_missing  # noqa: E402
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.development")
-
-TARGET_P95_MS = 150.0
-TARGET_QUERIES = 10
+from pgdb import (
+    Page,
+    bench_member,
+    prepare,
+    print_plans,
+    print_targets,
+    require_database_url,
+    start,
+    time_pages,
+)
 
 
 def people() -> tuple[Any, Any, Any]:
@@ -45,7 +41,7 @@ def people() -> tuple[Any, Any, Any]:
     from django.db.models import Count
 
     from dossiers.models import DossierStep
-    from portal.accounts.models import Membership, User
+    from portal.accounts.models import User
     from portal.accounts.roles import Role
     from portal.agencies.models import Agency
 
@@ -60,14 +56,8 @@ def people() -> tuple[Any, Any, Any]:
     if busiest is None:
         sys.exit("No assigned open step: the seeding did not run.")
     officer = User.objects.get(pk=busiest["assignee"])
-    leader = User.objects.filter(username=f"bench.lanhdao.{agency.pk}").first() or User(
-        username=f"bench.lanhdao.{agency.pk}", full_name="Lãnh đạo (benchmark)",
-        kind=User.Kind.OFFICER)
-    leader.set_unusable_password()
-    leader.save()
-    Membership.objects.update_or_create(
-        user=leader, agency=agency, role=Role.AGENCY_LEADER,
-        defaults={"is_active": True, "ended_at": None})
+    leader = bench_member(f"bench.lanhdao.{agency.pk}", "Lãnh đạo (benchmark)", agency,
+                          Role.AGENCY_LEADER)
     return agency, officer, leader
 
 
@@ -83,15 +73,8 @@ def main() -> None:
              "two autovacuum runs")
     args = parser.parse_args()
 
-    url = os.environ.get("DATABASE_URL", "")
-    if not url:
-        sys.exit("Set DATABASE_URL to the benchmark database, e.g. "
-                 "postgres://postgres@127.0.0.1:5432/dichvucong_bench (it is filled with "
-                 f"{args.count:,} demo dossiers; never point it at real data).")
-    create_database_if_missing(url)
-    import django
-
-    django.setup()
+    start(require_database_url("dichvucong_bench",
+                               f"it is filled with {args.count:,} demo dossiers"))
     from urllib.parse import urlencode
 
     from django.db import connection
@@ -119,55 +102,39 @@ def main() -> None:
     as_officer, as_leader = Client(), Client()
     as_officer.force_login(officer)
     as_leader.force_login(leader)
-    pages: list[tuple[str, Client, str]] = [("officer: queue, page 1", as_officer, "/xu-ly/")]
+    pages = [Page("officer: queue, page 1", as_officer, "/xu-ly/")]
     if officer_rows > 10 * 50:
-        pages.append(("officer: queue, page 10", as_officer, "/xu-ly/?page=10"))
+        pages.append(Page("officer: queue, page 10", as_officer, "/xu-ly/?page=10"))
     for label, query in [("mine", {"scope": "mine"}), ("late", {"punctuality": "late"}),
                          ("clock stopped", {"state": "waiting"}),
                          ("procedure", {"procedure": procedure_id})]:
-        pages.append((f"officer: {label}", as_officer, f"/xu-ly/?{urlencode(query)}"))
-    pages.append(("leader: queue, page 1", as_leader, "/xu-ly/"))
+        pages.append(Page(f"officer: {label}", as_officer, f"/xu-ly/?{urlencode(query)}"))
+    pages.append(Page("leader: queue, page 1", as_leader, "/xu-ly/"))
     if leader_rows > 50 * 50:
-        pages.append(("leader: queue, page 50", as_leader, "/xu-ly/?page=50"))
+        pages.append(Page("leader: queue, page 50", as_leader, "/xu-ly/?page=50"))
     for label, query in [("unassigned", {"scope": "unassigned"}),
                          ("due soon", {"punctuality": "due_soon"}),
                          ("clock stopped", {"state": "waiting"})]:
-        pages.append((f"leader: {label}", as_leader, f"/xu-ly/?{urlencode(query)}"))
+        pages.append(Page(f"leader: {label}", as_leader, f"/xu-ly/?{urlencode(query)}"))
 
     print(f"database: {connection.vendor}; dossiers: {total:,}; open steps: {open_steps:,}; "
           f"agency {agency.code} ({agency.name}); officer {officer.username} sees "
           f"{officer_rows:,} steps, leader {leader.username} sees {leader_rows:,}; "
           f"requests per page: {args.requests}")
-    print(f"{'page':<40} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'queries':>8}  target")
-    met = True
-    last_sql: dict[str, list[str]] = {}
 
     def changed() -> None:
         """A colleague acted on a step of the agency: the cached counters are stale."""
         queue_versions.bump(agency.pk)
 
-    runs = [(f"{label} (counted)", client, path, changed) for label, client, path in pages]
-    runs += [(f"{label} (reloaded)", client, path, None) for label, client, path in pages[:2]]
-    for label, client, path, before in runs:
-        times, queries, sql = measure(client, path, args.requests, 200, before=before)
-        p50, p95 = statistics.median(times), percentile(times, 0.95)
-        ok = p95 < TARGET_P95_MS and max(queries) <= TARGET_QUERIES
-        met = met and ok
-        shown = str(min(queries)) if min(queries) == max(queries) else \
-            f"{min(queries)}-{max(queries)}"
-        print(f"{label:<40} {p50:>8.1f} {p95:>8.1f} {max(times):>8.1f} {shown:>8}  "
-              f"{'ok' if ok else 'MISSED'}")
-        last_sql[label] = sql
-
+    runs = [Page(f"{p.label} (counted)", p.client, p.url, before=changed) for p in pages]
+    runs += [Page(f"{p.label} (reloaded)", p.client, p.url) for p in pages[:2]]
+    met, last_sql = time_pages(runs, args.requests, 40)
     if connection.vendor == "postgresql":
-        table = DossierStep._meta.db_table
-        for label in ("officer: queue, page 1 (counted)", "leader: queue, page 1 (counted)",
-                      "leader: queue, page 50 (counted)"):
-            for sql in last_sql.get(label, []):
-                if f'FROM "{table}"' in sql:
-                    print(f"\n-- {label}:\n{sql}\n{explain(sql)}")
-    print(f"\ntargets (p95 < {TARGET_P95_MS:.0f} ms, ≤ {TARGET_QUERIES} queries): "
-          f"{'met' if met else 'NOT met'}")
+        print_plans(last_sql, ("officer: queue, page 1 (counted)",
+                               "leader: queue, page 1 (counted)",
+                               "leader: queue, page 50 (counted)"),
+                    f'FROM "{DossierStep._meta.db_table}"')
+    print_targets(met)
 
 
 if __name__ == "__main__":

@@ -29,16 +29,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.development")
+from pgdb import migrate, seed_demo, setup_django
 
 TARGET_SECONDS = 2.0
 
@@ -77,9 +71,7 @@ def main() -> None:
     os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{args.database}"
     os.environ.pop("REDIS_URL", None)
 
-    import django
-
-    django.setup()
+    setup_django()
     from unittest import mock
 
     from django.core.management import call_command
@@ -92,9 +84,9 @@ def main() -> None:
     from dossiers.states import State
     from portal.notifications.models import Delivery
 
-    call_command("migrate", verbosity=0)
+    migrate()
     if not cloned or Dossier.objects.count() < args.count:
-        call_command("seed_demo", quiet_accounts=True)
+        seed_demo()
         call_command("seed_dossiers", count=args.count)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE dossiers_dossier; ANALYZE dossiers_dossierstep")
