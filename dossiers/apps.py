@@ -23,3 +23,15 @@ class DossiersConfig(AppConfig):
                           dispatch_uid="dossiers.queue_versions.save")
         post_delete.connect(step_changed, sender=DossierStep, weak=False,
                             dispatch_uid="dossiers.queue_versions.delete")
+
+        # The applicant's message is written in the transition's own transaction (a dossier
+        # event handler), like the outbox: a committed transition never misses its message.
+        from portal.notifications import inbound
+
+        from .hooks import on_event
+        from .notifications import write_applicant_messages
+        from .sms_lookup import KEYWORD, USAGE, answer_for
+
+        on_event("notifications.applicant", write_applicant_messages)
+        # "HS <dossier code>" sent to the province's short number (TN 12.6.c)
+        inbound.register(KEYWORD, answer_for, usage=USAGE)

@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import sms_lookup
+from . import inbound
 
 
 class GatewayToken(BasePermission):
@@ -66,10 +66,10 @@ class InboundSmsView(APIView):
             return Response({"detail": _("Invalid SMS record."), "errors": serializer.errors},
                             status=status.HTTP_400_BAD_REQUEST)
         data = serializer.validated_data
-        answer = sms_lookup.handle(data["id"], data["from"], data["text"])
+        answer = inbound.handle(data["id"], data["from"], data["text"])
         body = {"id": data["id"], "outcome": answer.outcome, "reply": answer.reply,
                 "duplicate": answer.duplicate}
-        if answer.outcome == sms_lookup.Outcome.RATE_LIMITED:
+        if answer.outcome == inbound.Outcome.RATE_LIMITED:
             return Response({**body, "detail": _("Too many look-ups from this number.")},
                             status=status.HTTP_429_TOO_MANY_REQUESTS)
         return Response(body)

@@ -11,16 +11,9 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The applicant's message is written in the transition's own transaction (a dossier
-        # event handler), like the outbox: a committed transition never misses its message.
-        from django.apps import apps
-
-        if apps.is_installed("dossiers"):
-            from dossiers.hooks import on_event
-            from dossiers.notifications import write_applicant_messages
-
-            on_event("notifications.applicant", write_applicant_messages)
-        # The operators' daily digest lists the notifications that failed (O3).
+        # The business apps plug in from their own ready() (dossier messages through
+        # dossiers.hooks, answers to incoming SMS through inbound.register): the core never
+        # imports them. The operators' daily digest lists the notifications that failed (O3).
         from django.utils.translation import gettext_noop
 
         from portal.ops import digest

@@ -9,13 +9,13 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from dossiers import timers
+
 
 class Command(BaseCommand):
     help = __doc__
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from dossiers import timers
-
         now = timezone.now()
         agencies = timers._agency_ids()
         until = timers.horizon(now)
