@@ -15,10 +15,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from portal.fsm import ProtectedStateMixin
+
 from .states import Channel, Delivery, State
 
 
-class Dossier(ConcurrentTransitionMixin, models.Model):
+class Dossier(ProtectedStateMixin, ConcurrentTransitionMixin, models.Model):
     code = models.CharField(_("dossier code"), max_length=40, unique=True, null=True,
                             blank=True)
     procedure = models.ForeignKey(

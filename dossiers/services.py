@@ -131,7 +131,7 @@ def _run(dossier: Dossier, name: str, *, actor: str, user: Any = None, perm: Per
         )
         run_event_handlers(event)
         _after_commit(event)
-    dossier.refresh_from_db()
+    dossier.adopt(locked)  # the caller's instance sees the new state (no query)
     return locked
 
 

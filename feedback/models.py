@@ -24,6 +24,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from portal.fsm import ProtectedStateMixin
+
 
 class Channel(models.TextChoices):
     PORTAL = "portal", _("the portal's feedback page")
@@ -77,7 +79,7 @@ class FeedbackSource(models.Model):
         return self.name
 
 
-class Feedback(ConcurrentTransitionMixin, models.Model):
+class Feedback(ProtectedStateMixin, ConcurrentTransitionMixin, models.Model):
     code = models.CharField(_("feedback code"), max_length=24, unique=True)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel)
     source = models.ForeignKey(FeedbackSource, on_delete=models.PROTECT, null=True, blank=True,

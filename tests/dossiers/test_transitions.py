@@ -56,6 +56,32 @@ def test_state_cannot_be_assigned_directly(setup):
         dossier.state = State.RECEIVED
 
 
+def test_reloading_keeps_the_state_protected_for_every_thread(setup):
+    """A reload never switches the state field's protection off (it is shared by every thread
+    of the process); afterwards the instance sees the new state, cannot be written directly,
+    and saves without a false 'changed since fetched' conflict."""
+    dossier = draft(setup)
+    stale = Dossier.objects.get(pk=dossier.pk)
+    field = Dossier._meta.get_field("state")
+    protection_seen: list[bool] = []
+
+    class Spy(type(Dossier.objects.all())):  # type: ignore[misc]
+        def get(self, *args, **kwargs):
+            protection_seen.append(field.protected)
+            return super().get(*args, **kwargs)
+
+    with time_machine.travel(at(2026, 3, 9, 9, 0), tick=False):
+        services.submit(dossier, by=setup[2])
+    stale.refresh_from_db(from_queryset=Spy(Dossier))
+    assert protection_seen == [True] and field.protected
+    assert stale.state == State.SUBMITTED and stale.code == dossier.code
+    with pytest.raises(AttributeError):
+        stale.state = State.RECEIVED
+    stale.save(update_fields=["intake_due_at"])  # no conflict: the reload took the new state
+    # the caller's own instance was brought up to date by the transition, without a reload
+    assert dossier.state == State.SUBMITTED and dossier.submitted_at is not None
+
+
 def test_submission_outside_working_hours_counts_from_monday(setup):
     dossier = draft(setup)
     with time_machine.travel(at(2026, 3, 6, 19, 0), tick=False):  # Friday evening
