@@ -25,7 +25,7 @@ import time
 import uuid
 from typing import Any
 
-from pgdb import migrate, start
+from pgdb import migrate, require_database_url, start
 
 
 def main() -> None:
@@ -38,7 +38,7 @@ def main() -> None:
                         help="dossiers taken through transitions to measure the outbox write")
     parser.add_argument("--writes-only", action="store_true")
     args = parser.parse_args()
-    start(os.environ.get("DATABASE_URL", ""))
+    start(require_database_url("h_sync_bench", "it is filled with outbox rows"))
     from django.conf import settings
     from django.db import connection
     from django.utils import timezone

@@ -2,7 +2,7 @@
 due ones", target < 2 s).
 
     .venv/bin/python bench/sweep_bench.py [--database h_notify_bench] [--template dichvucong_bench]
-                                          [--count 2000000] [--fresh 100]
+                                          [--count 2000000] [--fresh 20]
 
 On PostgreSQL. When ``--database`` does not exist it is cloned from ``--template`` (``CREATE
 DATABASE … TEMPLATE``; the template must have no other connection), or, without a template,
