@@ -19,7 +19,6 @@ transition (medians). ``--writes-only`` stops there.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import time
 import uuid
