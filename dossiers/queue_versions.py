@@ -11,11 +11,14 @@ becomes overdue by the clock alone shows in the "overdue" counter.
 
 from __future__ import annotations
 
-import time
+import logging
+import uuid
 from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 COUNTERS_TTL = 20
 _KEY = "dossiers:queue-version:{}"
@@ -23,11 +26,12 @@ _ALL = "dossiers:queue-version:all"
 
 
 def _bump_now(keys: list[str]) -> None:
-    for key in keys:
-        try:
-            cache.incr(key)
-        except ValueError:  # not in the cache (new, evicted or cleared): start anew, uniquely
-            cache.set(key, time.time_ns(), None)
+    # a new unique value (not an increment: the embedded file cache has no atomic one, and a
+    # lost or repeated number could bring back counters cached under it)
+    try:
+        cache.set_many(dict.fromkeys(keys, uuid.uuid4().hex), None)
+    except Exception:  # the cache is down: the counters' TTL bounds what stays stale
+        logger.exception("could not bump the processing queue versions")
 
 
 def bump(*agency_ids: int | None) -> None:
@@ -37,8 +41,8 @@ def bump(*agency_ids: int | None) -> None:
     transaction.on_commit(lambda: _bump_now(keys))
 
 
-def versions(agency_ids: Iterable[int] | None) -> tuple[int, ...]:
+def versions(agency_ids: Iterable[int] | None) -> tuple[str, ...]:
     """The current versions of these agencies' queues (``None``: the whole province)."""
     keys = [_ALL] if agency_ids is None else [_KEY.format(a) for a in sorted(agency_ids)]
     found = cache.get_many(keys)
-    return tuple(int(found.get(key, 0)) for key in keys)
+    return tuple(str(found.get(key, "")) for key in keys)

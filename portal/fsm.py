@@ -24,9 +24,19 @@ class ProtectedStateMixin(models.Model):
 
     def refresh_from_db(self, using: str | None = None, fields: Iterable[str] | None = None,
                         from_queryset: models.QuerySet[Any] | None = None) -> None:
-        manager = (from_queryset if from_queryset is not None
-                   else type(self)._base_manager.db_manager(using, hints={"instance": self}))
-        self.adopt(manager.get(pk=self.pk), fields)
+        names = None if fields is None else list(fields)
+        if names is not None:  # a prefetched relation named in ``fields`` is dropped, as Django
+            prefetched = getattr(self, "_prefetched_objects_cache", {})
+            for name in [n for n in names if n in prefetched]:
+                del prefetched[name]
+                names.remove(name)
+            if not names:
+                return
+        if from_queryset is not None:
+            rows = from_queryset.using(using) if using else from_queryset
+        else:
+            rows = type(self)._base_manager.db_manager(using, hints={"instance": self}).all()
+        self.adopt(rows.get(pk=self.pk), names)
 
     def adopt(self, source: models.Model, fields: Iterable[str] | None = None) -> None:
         """Take the values of ``source`` — the same row, just loaded (e.g. under a row lock)

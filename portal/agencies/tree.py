@@ -1,19 +1,25 @@
 """The agency tree (A1), read in one query and kept in the shared cache: every permission check
 and the officers' queues walk it on each request, and agencies are rarely added or moved.
 
-Saving or deleting an agency drops the cached tree at once and again when the transaction
-commits (``portal.agencies.apps``); :data:`TTL` bounds what a bulk update (which sends no
-signal) could leave behind.
+The tree is cached under a *generation*: saving or deleting an agency starts a new generation
+at once and again when the transaction commits (``portal.agencies.apps``), so a request that
+read the old rows meanwhile can only store them under a generation nobody reads any more; a
+change takes effect on the next request. :data:`TTL` bounds what a write that sends no signal
+(a bulk ``update()``, raw SQL) could leave behind; ``manage.py restore`` clears the cache.
 """
 
 from __future__ import annotations
 
+import logging
+import uuid
 from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.db import transaction
 
-KEY = "agencies:tree"
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "agencies:tree-generation"
 TTL = 300
 
 Children = dict[int | None, list[int]]
@@ -35,10 +41,16 @@ def _load() -> dict[str, Children]:
 def children(*, active_only: bool = False) -> Children:
     """Agency ids by parent id (``None``: the top level); with ``active_only``, the active
     agencies only (an inactive agency hides its whole branch)."""
-    tree: dict[str, Children] | None = cache.get(KEY)
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        cache.add(GENERATION_KEY, generation, None)
+        generation = cache.get(GENERATION_KEY, generation)
+    key = f"agencies:tree:{generation}"
+    tree: dict[str, Children] | None = cache.get(key)
     if tree is None:
         tree = _load()
-        cache.set(KEY, tree, TTL)
+        cache.set(key, tree, TTL)
     return tree["active" if active_only else "all"]
 
 
@@ -53,7 +65,14 @@ def descendants(roots: Iterable[int], *, active_only: bool = False) -> set[int]:
     return ids
 
 
+def _new_generation() -> None:
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    except Exception:  # the cache is down: the TTL bounds the stale tree
+        logger.exception("could not start a new agency tree generation")
+
+
 def forget() -> None:
-    """The tree changed: drop the cached copy (now, and after the writing transaction)."""
-    cache.delete(KEY)
-    transaction.on_commit(lambda: cache.delete(KEY))
+    """The tree changed: start a new generation (now, and after the writing transaction)."""
+    _new_generation()
+    transaction.on_commit(_new_generation)

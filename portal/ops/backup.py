@@ -225,8 +225,10 @@ def _migration_state(conn: BaseDatabaseWrapper) -> dict[str, list[str]]:
 
 
 def create_backup(*, alias: str = "default", media_root: Path | None = None,
-                  dest: Path | None = None, now: datetime | None = None) -> Backup:
-    """Write one complete backup folder into ``dest`` (default ``BACKUP_DIR``) and return it."""
+                  dest: Path | None = None, now: datetime | None = None,
+                  run_id: int | None = None) -> Backup:
+    """Write one complete backup folder into ``dest`` (default ``BACKUP_DIR``) and return it.
+    ``run_id`` is the ``BackupRun`` recording this backup (in the dump, still running)."""
     conn = connections[alias]
     engine = _engine(conn.vendor)
     dest = Path(dest or backup_root())
@@ -262,6 +264,7 @@ def create_backup(*, alias: str = "default", media_root: Path | None = None,
             "django_migrations": migrations,
             "media_files": media_count,
             "files": files,
+            "run_id": run_id,
         }
         manifest_path = tmp / MANIFEST
         manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True))
@@ -443,10 +446,11 @@ def restore_backup(path: Path, *, params: Mapping[str, Any], vendor: str,
     return manifest
 
 
-#: The backup's own run: the latest row still "running" in the dump, taken during that run.
+#: The backup's own run: the row the manifest names (older backups: the latest row still
+#: "running" in the dump, which was taken during that run).
 _OWN_RUN = ("UPDATE ops_backuprun SET status = 'succeeded', finished_at = {p}, path = {p}, "
-            "engine = {p} WHERE id = (SELECT id FROM ops_backuprun WHERE status = 'running' "
-            "ORDER BY started_at DESC, id DESC LIMIT 1)")
+            "engine = {p} WHERE status = 'running' AND id = COALESCE({p}, (SELECT id FROM "
+            "ops_backuprun WHERE status = 'running' ORDER BY started_at DESC, id DESC LIMIT 1))")
 
 
 def _settle_own_run(params: Mapping[str, Any], engine: str, path: Path,
@@ -454,7 +458,7 @@ def _settle_own_run(params: Mapping[str, Any], engine: str, path: Path,
     """The dump was taken while its own backup run was being recorded, so the restored
     database lists that run as "running" for ever: record it as the succeeded backup it is
     (the folder restored from, finished when the manifest was written)."""
-    values = (manifest["created"], str(path), engine)
+    values = (manifest["created"], str(path), engine, manifest.get("run_id"))
     if engine == "postgresql":
         import psycopg
 

@@ -75,7 +75,7 @@ def run_backup(*, trigger: str = "manual", alias: str = "default") -> BackupRun:
                        error=_("Interrupted (the process stopped before the end)."))
     run = BackupRun.objects.create(trigger=trigger, engine="")
     try:
-        made = backups.create_backup(alias=alias)
+        made = backups.create_backup(alias=alias, run_id=run.pk)
         removed = backups.rotate()
     except Exception as exc:  # every failure is recorded and alerted, whatever its kind
         logger.exception("backup failed")

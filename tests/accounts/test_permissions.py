@@ -30,6 +30,24 @@ def test_role_applies_to_agency_and_agencies_below(tree):
     assert set(scoped) == {department, unit}
 
 
+def test_moving_an_agency_changes_who_reaches_it_on_the_next_request(tree,
+                                                                     django_assert_num_queries):
+    department, unit, other = tree
+    clerk = officer(department, Role.INTAKE_OFFICER)
+    assert permissions.has_perm(clerk, Perm.RECEIVE_DOSSIERS, unit)  # the tree is now cached
+    clerk = User.objects.get(pk=clerk.pk)  # a new request
+    with django_assert_num_queries(1):  # the memberships; the tree comes from the cache
+        assert permissions.has_perm(clerk, Perm.RECEIVE_DOSSIERS, unit)
+        assert permissions.has_perm(clerk, Perm.RECEIVE_DOSSIERS, department)
+    unit.parent = other
+    unit.save()
+    clerk = User.objects.get(pk=clerk.pk)
+    assert not permissions.has_perm(clerk, Perm.RECEIVE_DOSSIERS, unit)
+    assert permissions.has_perm(clerk, Perm.RECEIVE_DOSSIERS, department)
+    other_clerk = officer(other, Role.INTAKE_OFFICER)
+    assert permissions.has_perm(other_clerk, Perm.RECEIVE_DOSSIERS, unit)
+
+
 def test_supervisor_sees_every_agency_but_cannot_act(tree):
     department, _unit, other = tree
     supervisor = officer(AgencyFactory(), Role.SUPERVISOR)

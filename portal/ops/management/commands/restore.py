@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
@@ -40,6 +41,7 @@ class Command(BaseCommand):
                 media_root=Path(options["media_root"] or settings.MEDIA_ROOT))
         except backup.RestoreError as exc:
             raise CommandError(str(exc)) from exc
+        cache.clear()  # it held what was read from the database before: agency tree, counters
         self.stdout.write(self.style.SUCCESS(
             f"Restored the {manifest['engine']} backup of {manifest['created']} "
             f"({manifest['media_files']} media files)."))
