@@ -24,6 +24,7 @@ from portal.accounts.roles import Perm
 from portal.agencies import tree as agency_tree
 from portal.calendar.core import WorkingCalendar
 from portal.calendar.services import get_calendar, remaining_text
+from portal.querysets import merged_window
 from procedures.models import Procedure
 
 from . import queue_versions
@@ -354,8 +355,8 @@ class StepWindow:
     """The queue as the paginator sees it: its length is known (from the counters) and a page
     is read as the union of the visibility branches (held by me / my agencies as leader / my
     unit's unassigned steps), each branch read in due order through its own index and cut at
-    the page's end, then merged — instead of one ``OR`` that forces a sort of every visible
-    open step. Databases without ordered sub-selects in a ``UNION`` (SQLite) read the ``OR``."""
+    the page's end, then merged (:func:`portal.querysets.merged_window`) — instead of one
+    ``OR`` that forces a sort of every visible open step; one query."""
 
     def __init__(self, user: Any, count: int, *, now: datetime | None = None,
                  **filters: Any) -> None:
@@ -365,8 +366,6 @@ class StepWindow:
         return self.count
 
     def __getitem__(self, window: slice) -> list[DossierStep]:
-        from django.db import connection
-
         start, stop = window.start or 0, window.stop or self.count
         now = self.now or timezone.now()
         filters = dict(self.filters)
@@ -381,31 +380,16 @@ class StepWindow:
             base = base.filter(procedure=procedure)
         branches = processing_scope(self.user).branches()
         related = ("dossier", "dossier__procedure", "assignee", "agency")
-        if len(branches) == 1 or not connection.features.supports_slicing_ordering_in_compound:
+        if len(branches) == 1:
             qs = base.filter(processing_scope(self.user).step_q())
             return list(qs.select_related(*related).only(*QUEUE_ROW_FIELDS)
                         .order_by("due_at", "pk")[start:stop])
-        sqls: list[str] = []
-        params: list[Any] = []
-        for q in branches:
-            part = base.filter(q).order_by("due_at", "pk").values_list("due_at", "pk")[:stop]
-            try:
-                sql, part_params = part.query.sql_with_params()
-            except EmptyResultSet:  # a branch that can match nothing
-                continue
-            sqls.append(f"({sql})")
-            params.extend(part_params)
-        if not sqls:
+        # the branches overlap (a leader's own steps are also their agency's): UNION
+        page = merged_window([base.filter(q) for q in branches], start, stop, distinct=True)
+        if page is None:
             return []
-        with connection.cursor() as cursor:
-            cursor.execute(
-                # the branches are ORM-compiled SQL with their parameters
-                f"SELECT u.due, u.pk FROM ({' UNION '.join(sqls)}) AS u (due, pk) "  # noqa: S608
-                "ORDER BY u.due, u.pk LIMIT %s OFFSET %s", [*params, stop - start, start])
-            keys = cursor.fetchall()
-        rows = {s.pk: s for s in DossierStep.objects.filter(pk__in=[pk for _d, pk in keys])
-                .select_related(*related).only(*QUEUE_ROW_FIELDS)}
-        return [rows[pk] for _d, pk in keys if pk in rows]
+        return list(DossierStep.objects.filter(pk__in=page).select_related(*related)
+                    .only(*QUEUE_ROW_FIELDS).order_by("due_at", "pk"))
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Q, QuerySet, Value
-from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
@@ -20,6 +19,7 @@ from portal.accounts.permissions import agency_ids_for, is_province_wide
 from portal.accounts.roles import Perm
 from portal.calendar.core import WorkingCalendar
 from portal.calendar.services import remaining_text
+from portal.querysets import merged_window
 from portal.text import fold
 
 from .models import OPEN_STATES, Feedback, State
@@ -178,22 +178,9 @@ class QueueWindow:
             return list(self._rows(Feedback.objects.filter(self.cond))[start:stop])
         if stop <= start:
             return []
-        sqls: list[str] = []
-        params: list[Any] = []
-        for i, part in enumerate(self._parts):
-            keys = part.order_by("due_at", "pk").values_list("due_at", "pk")[:stop]
-            try:
-                sql, part_params = keys.query.sql_with_params()
-            except EmptyResultSet:  # a branch that can match nothing
-                continue
-            sqls.append(f"SELECT * FROM ({sql}) AS b{i}")  # noqa: S608
-            params.extend(part_params)
-        if not sqls:
+        page = merged_window(self._parts, start, stop)
+        if page is None:
             return []
-        page = RawSQL(  # noqa: S611
-            # the branches are ORM-compiled SQL with their parameters
-            f"SELECT u.pk FROM ({' UNION ALL '.join(sqls)}) AS u "  # noqa: S608
-            "ORDER BY u.due_at, u.pk LIMIT %s OFFSET %s", (*params, stop - start, start))
         return list(self._rows(Feedback.objects.filter(pk__in=page)))
 
 
