@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.models import Membership
 from portal.accounts.permissions import has_perm
-from portal.accounts.roles import AGENCY_ROLE_PERMS, Perm
+from portal.accounts.roles import AGENCY_ROLE_PERMS, Perm, Role
 from portal.agencies.models import Province
 from portal.calendar.services import get_calendar
 from procedures.models import InternalProcess, ProcessStep
@@ -155,6 +155,21 @@ def _units(user: Any, agency_id: int) -> set[str]:
                                                                                   flat=True))
 
 
+def is_unit_lead(user: Any, step: DossierStep) -> bool:
+    """The head of the step's unit in the step's agency (``Membership.leads_unit``)."""
+    if not step.unit or not getattr(user, "is_authenticated", False):
+        return False
+    return Membership.objects.current().filter(
+        user_id=user.pk, agency_id=step.agency_id, role=Role.PROCESSING_OFFICER,
+        unit=step.unit, leads_unit=True).exists()
+
+
+def may_assign(user: Any, step: DossierStep) -> bool:
+    """The unit's lead picks who handles a step (D5); a leader of the agency leads every unit
+    of it."""
+    return is_leader(user, step.agency_id) or is_unit_lead(user, step)
+
+
 def may_take(user: Any, step: DossierStep) -> bool:
     """An officer of the step's agency and unit (or agency-wide) who processes dossiers."""
     if not has_perm(user, Perm.PROCESS_DOSSIERS, step.agency_id):
@@ -239,8 +254,9 @@ def start_processing(dossier: Dossier) -> Dossier:
 
 
 def assign_step(dossier: Dossier, *, by: Any, assignee: Any) -> Dossier:
-    """The unit's lead (a leader of the step's agency) picks the person who handles the open
-    step; an officer of the unit may take an unassigned step himself."""
+    """The unit's lead (:func:`may_assign`: the head of the step's unit, or a leader of the
+    step's agency) picks the person who handles the open step; an officer of the unit may take
+    an unassigned step himself."""
     data: dict[str, Any] = {"step": None}
 
     def before(d: Dossier, now: datetime) -> None:
@@ -250,7 +266,7 @@ def assign_step(dossier: Dossier, *, by: Any, assignee: Any) -> Dossier:
         if step is None:
             raise DossierError(_("This dossier has no open step."))
         taking = assignee.pk == by.pk and step.assignee_id is None and may_take(by, step)
-        if not taking and not is_leader(by, step.agency_id):
+        if not taking and not may_assign(by, step):
             raise DossierError(_("Only the unit's lead can assign this step."))
         if not may_take(assignee, step):
             raise DossierError(_("%(name)s cannot handle a step of this unit.")

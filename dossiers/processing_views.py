@@ -133,7 +133,7 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
         # what the officer may do now
         "can_take": bool(step and running and step.assignee_id is None
                          and processing.may_take(user, step)),
-        "can_assign": bool(step and running and processing.is_leader(user, step.agency_id)),
+        "can_assign": bool(step and running and processing.may_assign(user, step)),
         "can_act": can_act,
         "can_complete": can_act and at_home,
         "can_send_back": can_act and at_home and ps is not None and ps.order > 1,

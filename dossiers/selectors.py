@@ -205,6 +205,8 @@ class ProcessingScope:
     process: frozenset[int]
     units: frozenset[str]
     agency_wide: bool
+    #: (agency, unit) the user heads (``Membership.leads_unit``): every open step of the unit
+    led_units: frozenset[tuple[int, str]] = frozenset()
 
     @property
     def is_officer(self) -> bool:
@@ -220,6 +222,8 @@ class ProcessingScope:
         parts = [Q(assignee_id=self.user_id)]
         if self.lead:
             parts.append(Q(agency_id__in=sorted(self.lead)))
+        parts += [Q(agency_id=agency, unit=unit) for agency, unit in sorted(self.led_units)
+                  if agency not in self.lead]
         takeable = self.process - self.lead
         if takeable:
             unit_q = Q() if self.agency_wide else (Q(unit="") | Q(unit__in=sorted(self.units)))
@@ -240,14 +244,15 @@ def processing_scope(user: Any) -> ProcessingScope:
     def compute() -> ProcessingScope:
         from portal.accounts import permissions
         from portal.accounts.models import Membership
-        from portal.accounts.roles import AGENCY_ROLE_PERMS, PROVINCE_ROLE_PERMS
+        from portal.accounts.roles import AGENCY_ROLE_PERMS, PROVINCE_ROLE_PERMS, Role
 
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return ProcessingScope(0, False, frozenset(), frozenset(), frozenset(), False)
         # one query gives the units too; it also fills the permission helper's per-request
         # role cache, so the page's other permission checks cost nothing more
-        rows = list(Membership.objects.current().filter(user_id=user.pk)
-                    .values_list("role", "agency_id", "unit"))
+        memberships = list(Membership.objects.current().filter(user_id=user.pk)
+                           .values_list("role", "agency_id", "unit", "leads_unit"))
+        rows = [(r, a, u) for r, a, u, _lead in memberships]
         if not hasattr(user, permissions._CACHE_ATTR):
             setattr(user, permissions._CACHE_ATTR, [(r, a) for r, a, _u in rows])
         if user.is_superuser or any(Perm.PROCESS_DOSSIERS in PROVINCE_ROLE_PERMS.get(r, ())
@@ -260,12 +265,14 @@ def processing_scope(user: Any) -> ProcessingScope:
         if not lead_roots and not process_rows:
             return ProcessingScope(user.pk, False, frozenset(), frozenset(), frozenset(), False)
         units = frozenset(u for _a, u in process_rows if u)
+        led = frozenset((a, u) for r, a, u, lead in memberships
+                        if lead and u and r == Role.PROCESSING_OFFICER)
         # the active agencies below (the cached agency tree: no query)
         return ProcessingScope(
             user.pk, False, frozenset(agency_tree.descendants(lead_roots, active_only=True)),
             frozenset(agency_tree.descendants({a for a, _u in process_rows},
                                               active_only=True)),
-            units, any(not u for _a, u in process_rows))
+            units, any(not u for _a, u in process_rows), led)
 
     result: ProcessingScope = _memo(user, "processing_scope", compute)
     return result
@@ -432,7 +439,8 @@ def step_counters(user: Any, *, procedure: Any = None, scope: str | None = None,
     ttl = queue_versions.COUNTERS_TTL
     key = "dossiers:step-counters:" + hashlib.sha256(repr((
         who.user_id, who.everywhere, sorted(who.lead), sorted(who.process), sorted(who.units),
-        who.agency_wide, getattr(procedure, "pk", procedure), scope, state, punctuality,
+        who.agency_wide, sorted(who.led_units), getattr(procedure, "pk", procedure), scope,
+        state, punctuality,
         queue_versions.versions(who.visible_agencies()), int(now.timestamp()) // ttl,
     )).encode()).hexdigest()
     cached = cache.get(key)

@@ -43,7 +43,7 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     formset = MembershipFormSet
     extra = 0
-    fields = ("agency", "role", "unit", "is_active", "started_at", "ended_at")
+    fields = ("agency", "role", "unit", "leads_unit", "is_active", "started_at", "ended_at")
     autocomplete_fields = ("agency",)
 
     def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:

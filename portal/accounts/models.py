@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -108,6 +109,10 @@ class Membership(models.Model):
         _("role"), max_length=20, choices=[c for c in Role.choices if c[0] != Role.CITIZEN]
     )
     unit = models.CharField(_("unit"), max_length=255, blank=True)
+    leads_unit = models.BooleanField(
+        _("leads the unit"), default=False,
+        help_text=_("The head of the unit (trưởng phòng): assigns the unit's dossier steps to "
+                    "its officers. For a processing officer with a unit."))
     is_active = models.BooleanField(_("active"), default=True)
     started_at = models.DateTimeField(_("from"), default=timezone.now)
     ended_at = models.DateTimeField(_("until"), null=True, blank=True)
@@ -126,3 +131,9 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.agency}"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.leads_unit and (self.role != Role.PROCESSING_OFFICER or not self.unit.strip()):
+            raise ValidationError({"leads_unit": _(
+                "Only a processing officer of a named unit can lead it.")})

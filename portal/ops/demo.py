@@ -31,6 +31,7 @@ class DemoAccount:
     unit: str = ""
     phone: str = ""
     email: str = ""
+    leads_unit: bool = False
 
 
 LEVELS = [
@@ -68,6 +69,8 @@ ACCOUNTS = [
                 unit="Bộ phận Một cửa", email="motcua.tuphap@example.vn"),
     DemoAccount("chuyenvien.tuphap", "Phạm Văn Dũng", Role.PROCESSING_OFFICER, "000.00.13.H56",
                 unit="Phòng Hành chính tư pháp"),
+    DemoAccount("truongphong.tuphap", "Đặng Thu Hương", Role.PROCESSING_OFFICER, "000.00.13.H56",
+                unit="Phòng Hành chính tư pháp", leads_unit=True),
     DemoAccount("lanhdao.tuphap", "Hoàng Minh Đức", Role.AGENCY_LEADER, "000.00.13.H56",
                 unit="Ban Giám đốc"),
     DemoAccount("quantri.tuphap", "Vũ Thu Giang", Role.AGENCY_ADMIN, "000.00.13.H56",
@@ -139,7 +142,8 @@ def seed_accounts(agencies: dict[str, Agency], reset_passwords: bool) -> list[De
         if account.agency_code:
             Membership.objects.update_or_create(
                 user=user, agency=agencies[account.agency_code], role=account.role,
-                defaults={"is_active": True, "ended_at": None, "unit": account.unit},
+                defaults={"is_active": True, "ended_at": None, "unit": account.unit,
+                          "leads_unit": account.leads_unit},
             )
         sync_staff_flag(user)
     return ACCOUNTS

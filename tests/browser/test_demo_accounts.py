@@ -16,6 +16,7 @@ EXPECTED = [
     ("doanhnghiep", "citizen", "Dịch vụ công của tôi", "Công dân, tổ chức"),
     ("motcua.tuphap", "officer", "Không gian làm việc của cán bộ", "Cán bộ Một cửa"),
     ("chuyenvien.tuphap", "officer", "Không gian làm việc của cán bộ", "Chuyên viên xử lý"),
+    ("truongphong.tuphap", "officer", "Không gian làm việc của cán bộ", "Chuyên viên xử lý"),
     ("lanhdao.tuphap", "officer", "Không gian làm việc của cán bộ", "Lãnh đạo cơ quan"),
     ("giamsat", "officer", "Không gian làm việc của cán bộ", "Giám sát"),
     ("quantri.tuphap", "admin", "Trang quản trị", "Quản trị cơ quan"),

@@ -176,6 +176,41 @@ def test_the_leader_assigns_within_the_unit_and_an_officer_may_take_an_open_step
         processing.assign_step(dossier, by=world.second, assignee=world.second)
 
 
+def test_the_head_of_the_unit_assigns_its_steps_and_no_other_units(world):
+    """D5: "a person picked by the unit's lead" — a processing officer heading the step's unit
+    (``Membership.leads_unit``) assigns and reassigns within it; heading another unit, or
+    merely belonging to the unit, is not enough."""
+    head = officer(world.agency, Role.PROCESSING_OFFICER, full_name="Trưởng Phòng")
+    Membership.objects.filter(user=head).update(unit=UNIT, leads_unit=True,
+                                                started_at=at(2020, 1, 1))
+    Membership.objects.filter(user=world.outsider).update(leads_unit=True)  # heads "Văn thư"
+    dossier = world.received()
+    with travel(at(2026, 3, 9, 10, 0)):
+        with pytest.raises(services.DossierError):
+            processing.assign_step(dossier, by=world.outsider, assignee=world.first)
+        with pytest.raises(services.DossierError):  # a member of the unit, not its head
+            processing.assign_step(dossier, by=world.second, assignee=world.first)
+        with pytest.raises(services.DossierError):  # only people of the unit
+            processing.assign_step(dossier, by=head, assignee=world.outsider)
+        processing.assign_step(dossier, by=head, assignee=world.first)
+        processing.assign_step(dossier, by=head, assignee=world.second)  # reassigned
+    step = step_of(dossier)
+    assert (step.assignee, step.assigned_by) == (world.second, head)
+    assert processing.may_assign(head, step) and not processing.may_assign(world.second, step)
+
+
+def test_a_unit_lead_needs_a_processing_role_and_a_unit():
+    from django.core.exceptions import ValidationError
+
+    lead = Membership(role=Role.INTAKE_OFFICER, unit="Bộ phận Một cửa", leads_unit=True)
+    with pytest.raises(ValidationError) as error:
+        lead.clean()
+    assert "leads_unit" in error.value.message_dict
+    with pytest.raises(ValidationError):
+        Membership(role=Role.PROCESSING_OFFICER, unit=" ", leads_unit=True).clean()
+    Membership(role=Role.PROCESSING_OFFICER, unit=UNIT, leads_unit=True).clean()
+
+
 def test_only_the_assignee_or_a_leader_acts_on_a_held_step(world):
     dossier = world.received()
     processing.assign_step(dossier, by=world.first, assignee=world.first)  # taken

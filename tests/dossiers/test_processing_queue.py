@@ -13,7 +13,10 @@ from django.urls import reverse
 from dossiers import processing
 from dossiers.models import Dossier, DossierStep
 from dossiers.states import State
+from portal.accounts.models import Membership
+from portal.accounts.roles import Role
 from tests.dossiers.test_processing import UNIT, World, at, step_of, travel
+from tests.factories import officer
 
 
 @pytest.fixture
@@ -140,6 +143,26 @@ def test_counters_are_reused_until_a_step_changes(world, client):
     with travel(at(2026, 3, 11, 10, 0)):
         late = client.get(reverse("processing:queue"))
         assert late.context["counters"].late == 2
+
+
+def test_the_head_of_a_unit_sees_and_assigns_every_step_of_it(world, client):
+    head = officer(world.agency, Role.PROCESSING_OFFICER, full_name="Trưởng Phòng")
+    Membership.objects.filter(user=head).update(unit=UNIT, leads_unit=True,
+                                                started_at=at(2020, 1, 1))
+    held = world.received(at(2026, 3, 9, 8, 0))
+    free = world.received(at(2026, 3, 9, 9, 0))
+    processing.assign_step(held, by=world.leader, assignee=world.first)
+    with travel(at(2026, 3, 9, 10, 0)):
+        client.force_login(world.second)  # a member sees only what is free to take
+        assert codes(client.get(reverse("processing:queue"))) == [free.code]
+        client.force_login(head)
+        response = client.get(reverse("processing:queue"))
+        assert codes(response) == [held.code, free.code]
+        assert response.context["counters"].total == 2
+        page = client.get(reverse("processing:dossier", args=[held.pk])).content.decode()
+        assert 'data-testid="assign"' in page
+        client.post(reverse("processing:assign", args=[held.pk]), {"assignee": world.second.pk})
+    assert step_of(held).assignee == world.second
 
 
 def test_the_dossier_page_and_the_actions(world, client):

@@ -35,4 +35,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password for all: {demo.DEMO_PASSWORD}):")
         for account in accounts:
             where = f" — {account.agency_code}" if account.agency_code else ""
-            self.stdout.write(f"  {account.username:<20} {Role(account.role).label}{where}")
+            lead = f" (head of {account.unit})" if account.leads_unit else ""
+            self.stdout.write(f"  {account.username:<20} {Role(account.role).label}{lead}{where}")
