@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from portal.accounts.roles import Role
 from portal.ops import demo
@@ -35,5 +36,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo accounts (password for all: {demo.DEMO_PASSWORD}):")
         for account in accounts:
             where = f" — {account.agency_code}" if account.agency_code else ""
-            lead = f" (head of {account.unit})" if account.leads_unit else ""
+            lead = (" (" + _("head of %(unit)s") % {"unit": account.unit} + ")"
+                    if account.leads_unit else "")
             self.stdout.write(f"  {account.username:<20} {Role(account.role).label}{lead}{where}")
