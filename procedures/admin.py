@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import permissions
 from portal.accounts.roles import Perm
-from portal.audit.admin import AuditedModelAdmin
+from portal.audit.admin import AuditedModelAdmin, ReadOnlyAdminMixin
 
 from . import services
 from .eforms.schema import validate_definition
@@ -469,19 +469,10 @@ class PublicationDecisionAdmin(AuditedModelAdmin):
 
 
 @admin.register(ProcedureVersion)
-class ProcedureVersionAdmin(AuditedModelAdmin):
+class ProcedureVersionAdmin(ReadOnlyAdminMixin, AuditedModelAdmin):
     required_perm = Perm.MANAGE_AGENCY_CATALOGUE
     agency_field = "procedure__owner_agency"
     list_display = ("procedure", "number", "published_at", "decision")
     list_select_related = ("procedure", "decision")
     search_fields = ("procedure__national_code", "procedure__name")
     readonly_fields = ("procedure", "number", "decision", "published_at", "snapshot")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -18,6 +18,20 @@ from .services import Action, model_changes, record
 _PENDING = "_audit_pending_changes"
 
 
+class ReadOnlyAdminMixin:
+    """Rows written only by the system (log entries, runs, snapshots): shown in the admin,
+    never added, changed or deleted there."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 class AuditedModelAdmin(admin.ModelAdmin):
     """A ModelAdmin whose additions, changes and deletions (inlines included) enter the audit log
     with the changed values, the officer and their address.
@@ -93,7 +107,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("at", "actor_name", "action", "object_type", "object_repr", "ip_address")
     list_filter = ("action", "object_type")
     search_fields = ("actor_name", "object_repr", "object_id", "message")
@@ -105,12 +119,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return has_perm(request.user, Perm.VIEW_AUDIT)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

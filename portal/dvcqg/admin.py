@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.forms import ModelForm
@@ -11,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.audit.admin import AuditedModelAdmin
+from portal.audit.admin import AuditedModelAdmin, ReadOnlyAdminMixin
 
 from .models import MinistrySystem, OutboxEvent
 
@@ -45,18 +43,9 @@ class MinistrySystemAdmin(AuditedModelAdmin):
 
 
 @admin.register(OutboxEvent)
-class OutboxEventAdmin(AuditedModelAdmin):
+class OutboxEventAdmin(ReadOnlyAdminMixin, AuditedModelAdmin):
     list_display = ("dossier_code", "sequence", "service", "national_status", "status",
                     "attempts", "next_attempt_at", "acknowledged_at")
     list_filter = ("status", "service")
     search_fields = ("dossier_code",)
     readonly_fields = [f.name for f in OutboxEvent._meta.fields]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

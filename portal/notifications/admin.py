@@ -14,27 +14,20 @@ from django.utils.translation import ngettext
 
 from portal.accounts.permissions import has_perm
 from portal.accounts.roles import Perm
+from portal.audit.admin import ReadOnlyAdminMixin
 from portal.audit.models import AuditEntry
 from portal.audit.services import record
 
 from .models import Delivery, InboundSms
 
 
-class OperatorReadOnly(admin.ModelAdmin):
+class OperatorReadOnly(ReadOnlyAdminMixin, admin.ModelAdmin):
     def has_module_permission(self, request: HttpRequest) -> bool:
         return has_perm(request.user, Perm.OPERATE_SYSTEM)
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return has_perm(request.user, Perm.OPERATE_SYSTEM)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "",
                     extra_context: dict[str, Any] | None = None) -> HttpResponse:

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from portal.audit.admin import AuditedModelAdmin
+from portal.audit.admin import AuditedModelAdmin, ReadOnlyAdminMixin
 
 from .models import BackupRun, OpsSettings
 
@@ -27,17 +27,8 @@ class OpsSettingsAdmin(AuditedModelAdmin):
 
 
 @admin.register(BackupRun)
-class BackupRunAdmin(AuditedModelAdmin):
+class BackupRunAdmin(ReadOnlyAdminMixin, AuditedModelAdmin):
     list_display = ("started_at", "finished_at", "status", "engine", "size", "path", "trigger")
     list_filter = ("status",)
     readonly_fields = ("started_at", "finished_at", "status", "engine", "size", "path", "error",
                        "trigger")
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
