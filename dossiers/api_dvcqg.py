@@ -66,6 +66,18 @@ class PortalDossierSerializer(serializers.Serializer):
         data["procedure"], data["agency"] = procedure, agency
         return data
 
+    @staticmethod
+    def dossier_fields(data: dict[str, Any]) -> dict[str, Any]:
+        """The validated record as the keyword arguments of ``services.receive_external``
+        (code, submission time, applicant, summary)."""
+        return {"code": data["MaHoSo"], "submitted_at": data["NgayTiepNhan"],
+                "applicant_name": data["ChuHoSo"],
+                "applicant_id_number": data.get("MaDoiTuong", ""),
+                "applicant_phone": data.get("SoDienThoai", ""),
+                "applicant_email": data.get("Email", ""),
+                "applicant_address": data.get("DiaChi", ""),
+                "summary": data.get("TrichYeuHoSo", "")}
+
 
 class PortalAnswerSerializer(serializers.Serializer):
     error_code = serializers.IntegerField()
@@ -90,14 +102,7 @@ class PortalDossierView(APIView):
         data = serializer.validated_data
         try:
             dossier, created = services.receive_from_portal(
-                data["procedure"], data["agency"], code=data["MaHoSo"],
-                submitted_at=data["NgayTiepNhan"], applicant_name=data["ChuHoSo"],
-                applicant_id_number=data.get("MaDoiTuong", ""),
-                applicant_phone=data.get("SoDienThoai", ""),
-                applicant_email=data.get("Email", ""),
-                applicant_address=data.get("DiaChi", ""),
-                summary=data.get("TrichYeuHoSo", ""),
-            )
+                data["procedure"], data["agency"], **serializer.dossier_fields(data))
         except services.DossierError as error:
             return Response({"error_code": 2, "message": str(error)},
                             status=status.HTTP_409_CONFLICT)

@@ -132,13 +132,8 @@ class MinistryDossierView(_Base):
                                {"MaTTHC": [_("Not handled by this system.")]}, data["MaHoSo"])
         try:
             dossier, created = inbound.create_from_system(
-                system, data["procedure"], data["agency"], code=data["MaHoSo"],
-                submitted_at=data["NgayTiepNhan"], applicant_name=data["ChuHoSo"],
-                applicant_id_number=data.get("MaDoiTuong", ""),
-                applicant_phone=data.get("SoDienThoai", ""),
-                applicant_email=data.get("Email", ""),
-                applicant_address=data.get("DiaChi", ""),
-                summary=data.get("TrichYeuHoSo", ""))
+                system, data["procedure"], data["agency"],
+                **PortalDossierSerializer.dossier_fields(data))
         except DossierError as error:
             return self.refuse(request, 409, str(error), {"MaHoSo": [str(error)]},
                                data["MaHoSo"])

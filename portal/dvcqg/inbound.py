@@ -79,13 +79,7 @@ def fetch_submitted(now: datetime | None = None) -> dict[str, int]:
         data = serializer.validated_data
         try:
             _dossier, created = services.receive_from_portal(
-                data["procedure"], data["agency"], code=data["MaHoSo"],
-                submitted_at=data["NgayTiepNhan"], applicant_name=data["ChuHoSo"],
-                applicant_id_number=data.get("MaDoiTuong", ""),
-                applicant_phone=data.get("SoDienThoai", ""),
-                applicant_email=data.get("Email", ""),
-                applicant_address=data.get("DiaChi", ""),
-                summary=data.get("TrichYeuHoSo", ""))
+                data["procedure"], data["agency"], **serializer.dossier_fields(data))
         except DossierError as error:
             counts["refused"] += 1
             log_inbound("DVCQG", "fetch", 409, errors={"MaHoSo": [str(error)]}, body=record,
